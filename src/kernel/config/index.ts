@@ -1,0 +1,135 @@
+/**
+ * One validated configuration object, built once at start-up from the environment and an optional
+ * JSON file (CONFIG_FILE). Every invalid setting is reported at once, so an operator fixes them in one go.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeEnv: NodeEnv;
+  logLevel: LogLevel;
+  /** Where the embedded database (PGlite) and files live. */
+  dataDir: string;
+  /** PostgreSQL server; when empty the embedded PGlite in dataDir is used. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  /** Signs cookies; later also derives keys. Must be changed in production. */
+  secretKey: string;
+  /** Requests per minute per client IP, all routes together. */
+  rateLimitPerMinute: number;
+  /** Largest accepted request body in bytes. */
+  bodyLimitBytes: number;
+  /** Public base URL printed at start (and used in links that leave the site). */
+  publicUrl: string | undefined;
+  /** Seed the demo region when the database is empty. */
+  seedDemo: boolean;
+}
+
+export const DEV_SECRET_KEY = 'dev-only-secret-change-me-in-production';
+
+/** Every variable, its default and meaning: the README's configuration table is written from this. */
+export const CONFIG_VARIABLES = [
+  ['PORT', '3000', 'HTTP port'],
+  ['HOST', '127.0.0.1 (0.0.0.0 in production)', 'interface to listen on'],
+  ['NODE_ENV', 'development', 'development, test or production'],
+  ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+  ['DATA_DIR', './data', 'embedded database and files'],
+  ['DATABASE_URL', '(empty: embedded PGlite)', 'PostgreSQL connection string'],
+  ['DATABASE_POOL_SIZE', '10', 'connections per process to PostgreSQL'],
+  ['SECRET_KEY', '(development default)', 'cookie signing secret, at least 32 characters; required in production'],
+  ['RATE_LIMIT_PER_MINUTE', '600', 'requests per minute per client IP'],
+  ['BODY_LIMIT_BYTES', '1048576', 'largest request body'],
+  ['PUBLIC_URL', '(derived from HOST and PORT)', 'public base URL'],
+  ['SEED_DEMO', 'true (false in production)', 'seed the demo region into an empty database'],
+  ['CONFIG_FILE', '(none)', 'JSON file with any of these keys; environment variables win'],
+] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+export function loadConfig(env: Source = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  let source: Source = { ...env };
+  if (env.CONFIG_FILE) {
+    try {
+      const file = JSON.parse(readFileSync(path.resolve(cwd, env.CONFIG_FILE), 'utf8')) as Record<string, unknown>;
+      const fromFile: Source = {};
+      for (const [k, v] of Object.entries(file)) fromFile[k] = v === null ? undefined : String(v);
+      source = { ...fromFile, ...env };
+    } catch (e) {
+      problems.push(`CONFIG_FILE: cannot read ${env.CONFIG_FILE} (${(e as Error).message})`);
+    }
+  }
+  const get = (k: string) => {
+    const v = source[k];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (k: string, dflt: number, min: number, max: number) => {
+    const raw = get(k);
+    if (raw === undefined) return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${k}: must be an integer from ${min} to ${max}, got "${raw}"`);
+      return dflt;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(k: string, dflt: T, allowed: readonly T[]): T => {
+    const raw = get(k);
+    if (raw === undefined) return dflt;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${k}: must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return dflt;
+    }
+    return raw as T;
+  };
+  const bool = (k: string, dflt: boolean) => {
+    const raw = get(k);
+    if (raw === undefined) return dflt;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${k}: must be true or false, got "${raw}"`);
+    return dflt;
+  };
+
+  const nodeEnv = oneOf<NodeEnv>('NODE_ENV', 'development', ['development', 'production', 'test']);
+  const production = nodeEnv === 'production';
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
+  }
+  const secretKey = get('SECRET_KEY') ?? DEV_SECRET_KEY;
+  if (secretKey.length < 32) problems.push('SECRET_KEY: must be at least 32 characters');
+  if (production && secretKey === DEV_SECRET_KEY) {
+    problems.push('SECRET_KEY: still the development default; set a secret of your own in production');
+  }
+  const publicUrl = get('PUBLIC_URL');
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('PUBLIC_URL: must be an http(s) URL');
+
+  const config: Config = {
+    port: int('PORT', 3000, 0, 65535),
+    host: get('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    nodeEnv,
+    logLevel: oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    dataDir: path.resolve(cwd, get('DATA_DIR') ?? './data'),
+    databaseUrl,
+    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),
+    secretKey,
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 100_000_000),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    seedDemo: bool('SEED_DEMO', !production),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

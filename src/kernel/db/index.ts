@@ -1,0 +1,110 @@
+/**
+ * The database: PGlite (embedded, data dir on disk) by default, PostgreSQL when DATABASE_URL is set.
+ * Both speak the same SQL, so everything above this file is written once.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.gen.ts';
+import { Mutex, PGliteDialect } from './pglite-dialect.ts';
+
+export type { DB } from './schema.gen.ts';
+export { migrate, migrationStatus, type MigrationStatus } from './migrate.ts';
+
+/** What a store runs its queries on: the database, or the transaction it was handed. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** A raw session on one connection, for scripts (migrations) and bulk loads. */
+export interface RawSession {
+  /** Runs SQL that may hold several statements; no parameters. */
+  exec(sql: string): Promise<void>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly kysely: Kysely<DB>;
+  /** Runs fn on one dedicated connection (the only one, on PGlite). */
+  withSession<T>(fn: (session: RawSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; undefined means in memory (tests). */
+  pgliteDir?: string | undefined;
+  poolSize?: number;
+}
+
+// Dates (not timestamps) stay 'YYYY-MM-DD' strings: a calendar date has no time zone.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.pgliteDir);
+}
+
+async function openPGlite(dir: string | undefined): Promise<Database> {
+  if (dir) mkdirSync(path.dirname(dir), { recursive: true });
+  const pgl = new PGlite(dir, {
+    parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
+  });
+  await pgl.waitReady;
+  const mutex = new Mutex();
+  const kysely = new Kysely<DB>({ dialect: new PGliteDialect(pgl, mutex) });
+  return {
+    kind: 'pglite',
+    kysely,
+    async withSession(fn) {
+      const release = await mutex.lock();
+      try {
+        return await fn({
+          exec: async (text) => void (await pgl.exec(text)),
+          query: async <R>(text: string, params?: unknown[]) => (await pgl.query<R>(text, params)).rows,
+        });
+      } finally {
+        release();
+      }
+    },
+    async close() {
+      await kysely.destroy();
+      await pgl.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const typeParsers = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === DATE_OID) return (v: string) => v;
+      if (oid === INT8_OID) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  } as pg.CustomTypesConfig;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  // Fail at start-up, not at the first request, when the server is unreachable.
+  const probe = await pool.connect();
+  probe.release();
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    kysely,
+    async withSession(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          exec: async (text) => void (await client.query(text)),
+          query: async <R>(text: string, params?: unknown[]) =>
+            (await client.query(text, params)).rows as R[],
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await kysely.destroy(); // ends the pool
+    },
+  };
+}

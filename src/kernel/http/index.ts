@@ -1,0 +1,254 @@
+/**
+ * The HTTP kernel: a Fastify instance with everything every route relies on — request ids, JSON logs,
+ * security headers, rate limits, body limits, cookies and CSRF, the caller's language, problem+json
+ * errors, page rendering, OpenAPI, health and metrics. Modules add routes to it; src/app.ts wires them.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import path from 'node:path';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Config } from '../config/index.ts';
+import { projectRoot } from '../config/paths.ts';
+import { DomainError, type FieldProblem } from '../errors.ts';
+import { negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
+import { renderDocument, type Layout, type PageContent, type SiteInfo } from '../pages/index.tsx';
+import { registerCsrf } from './csrf.ts';
+import { internalProblem, problemFor, toDomainError } from './problem.ts';
+
+export { problemFor, type Problem } from './problem.ts';
+
+export interface HttpOptions {
+  config: Config;
+  version: string;
+  /** Resolves the site (tenant) a request is for from its host name. */
+  siteFor(host: string): Promise<SiteInfo>;
+  layouts: Record<PageContent['area'], Layout>;
+  /** Runs for /readyz; throws or returns problems when the node must not take traffic. */
+  readiness(): Promise<string[]>;
+  /** A page to render when an error reaches a page request. */
+  errorPage(status: number, message: string, t: Translate): PageContent;
+}
+
+const LANG_COOKIE = 'yw_lang';
+
+/** RFC 9457 problem details, as every API error is sent. */
+const ProblemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'stable error code (an i18n key)' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'code', 'message'],
+        properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+export async function createHttpServer(options: HttpOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const production = config.nodeEnv === 'production';
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: production,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // The request id goes back to the caller so a report can quote it.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(req.id)) req.id = randomUUID();
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(production ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+    errorResponseBuilder: (_req, ctx) => {
+      const e = new DomainError('rate_limited', 'errors.rate_limited', { seconds: Math.ceil(ctx.ttl / 1000) });
+      return Object.assign(e, { statusCode: 429 });
+    },
+  });
+  await app.register(cookie, { secret: config.secretKey });
+  await app.register(formbody);
+  registerCsrf(app, config.secretKey, production);
+  await app.register(fastifyStatic, {
+    root: path.join(projectRoot, 'public'),
+    prefix: '/static/',
+    maxAge: production ? 86_400_000 : 0,
+  });
+
+  // Language: an explicit ?lang= (remembered in a cookie), else the cookie, else zh-CN.
+  app.decorateRequest('locale', 'zh-CN');
+  app.decorateRequest('t', null as unknown as Translate);
+  app.decorateRequest('site', null as unknown as SiteInfo);
+  app.addHook('onRequest', async (req, reply) => {
+    const query = req.query as Record<string, string | undefined>;
+    const chosen = query.lang ?? req.cookies[LANG_COOKIE];
+    const isApi = req.url.startsWith('/api/');
+    req.locale = negotiateLocale(chosen, isApi ? req.headers['accept-language'] : undefined);
+    if (query.lang && query.lang === req.locale) {
+      reply.setCookie(LANG_COOKIE, req.locale, { path: '/', sameSite: 'lax', httpOnly: true, secure: production });
+    }
+    req.t = translator(req.locale);
+    req.site = await options.siteFor(req.hostname);
+  });
+
+  app.decorateReply('page', function (this: FastifyReply, page: PageContent, status = 200) {
+    const req = this.request;
+    const html = renderDocument(options.layouts[page.area], page, {
+      t: req.t,
+      locale: req.locale,
+      url: req.url,
+      csrfToken: req.csrfToken,
+      site: req.site,
+      siteDomain: req.hostname,
+      workbench: config.nodeEnv !== 'production',
+    });
+    return this.status(status).type('text/html; charset=utf-8').send(html);
+  });
+
+  registerMetrics(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Yiwang (一网) API',
+        version: options.version,
+        description: 'REST API of the Yiwang e-government platform. Errors are RFC 9457 problem+json.',
+      },
+      servers: [{ url: '/' }],
+    },
+    // Only the JSON API is documented; pages are for people.
+    transform: ({ schema, url }) => ({ schema: { ...schema, hide: schema?.hide || !url.startsWith('/api/v1') }, url }),
+  });
+
+  app.setErrorHandler(async (error, req, reply) => {
+    const domain = toDomainError(error);
+    if (!domain) req.log.error({ err: error }, 'unhandled error');
+    else if (domain.kind === 'rate_limited') req.log.warn({ url: req.url }, 'rate limited');
+    const t = req.t ?? translator('zh-CN');
+    const instance = req.url.split('?')[0] ?? req.url;
+    const problem = domain ? problemFor(domain, t, instance) : internalProblem(t, instance);
+    if (wantsJson(req)) {
+      return reply.status(problem.status).type('application/problem+json; charset=utf-8').send(problem);
+    }
+    if (!req.site) return reply.status(problem.status).type('text/plain; charset=utf-8').send(problem.detail);
+    return reply.page(options.errorPage(problem.status, problem.detail, t), problem.status);
+  });
+  app.setNotFoundHandler(async (req) => {
+    throw new DomainError('not_found', 'errors.not_found', { path: req.url.split('?')[0] ?? '' });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    let problems: string[];
+    try {
+      problems = await options.readiness();
+    } catch (e) {
+      problems = [(e as Error).message];
+    }
+    return reply.status(problems.length ? 503 : 200).send({ status: problems.length ? 'unavailable' : 'ok', problems });
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}
+
+function wantsJson(req: FastifyRequest): boolean {
+  if (req.url.startsWith('/api/')) return true;
+  const accept = req.headers.accept ?? '';
+  return !accept.includes('text/html') && (accept.includes('json') || req.method !== 'GET');
+}
+
+function registerMetrics(app: FastifyInstance) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    duration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}
+
+/** Reads a submitted form into plain strings (drops the CSRF token). */
+export function formValues(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (k === '_csrf') continue;
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v) && typeof v[0] === 'string') out[k] = v.join('\n');
+  }
+  return out;
+}
+
+/** The field problems of an error, for showing beside form fields; a non-field error becomes a form message. */
+export function formProblems(error: unknown, t: Translate): { problems: FieldProblem[]; formProblem?: string } {
+  const domain = toDomainError(error);
+  if (!domain) throw error;
+  if (domain.kind !== 'invalid' && domain.kind !== 'conflict') throw domain;
+  return domain.fields.length > 0 ? { problems: domain.fields } : { problems: [], formProblem: t(domain.code, domain.params) };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+    site: SiteInfo;
+  }
+  interface FastifyReply {
+    page(page: PageContent, status?: number): FastifyReply;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Every user-facing string goes through here. zh-CN is the default; en is the second language.
+ * Messages live in locales/<lang>.json as flat "module.key" entries with {name} placeholders.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../config/paths.ts';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+export type Messages = Record<string, string>;
+
+function load(locale: Locale): Messages {
+  return JSON.parse(readFileSync(path.join(projectRoot, 'locales', `${locale}.json`), 'utf8')) as Messages;
+}
+
+const catalogs: Record<Locale, Messages> = { 'zh-CN': load('zh-CN'), en: load('en') };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** A translate function for one locale. A missing key falls back to zh-CN, then shows the key itself. */
+export function translator(locale: Locale): Translate {
+  const own = catalogs[locale];
+  const fallback = catalogs[DEFAULT_LOCALE];
+  return (key, params) => {
+    const template = own[key] ?? fallback[key] ?? key;
+    return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : template;
+  };
+}
+
+export function hasMessage(key: string): boolean {
+  return key in catalogs[DEFAULT_LOCALE];
+}
+
+/** Picks the locale from an explicit choice, else the Accept-Language header, else zh-CN. */
+export function negotiateLocale(choice: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (isLocale(choice)) return choice;
+  if (choice === 'zh' || choice === 'zh-cn') return 'zh-CN';
+  // Only an explicit English-first preference switches; a Chinese government site defaults to Chinese.
+  if (acceptLanguage && /^\s*en\b/i.test(acceptLanguage)) return 'en';
+  return DEFAULT_LOCALE;
+}
+
+export function catalogFor(locale: Locale): Readonly<Messages> {
+  return catalogs[locale];
+}

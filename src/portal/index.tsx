@@ -9,7 +9,11 @@ export { PortalLayout } from './layout.tsx';
 function Home(props: { children: Division[]; departmentCount: number }) {
   const { t, site, workbench } = usePage();
   const sections = [
-    { href: '/departments', title: t('org.department.directory'), text: t('home.departments_text', { n: props.departmentCount }) },
+    {
+      href: '/departments',
+      title: t('org.department.directory'),
+      text: t('home.departments_text', { n: props.departmentCount }),
+    },
     { href: '/divisions', title: t('org.division.title'), text: t('home.divisions_text') },
     { href: '/api/docs', title: t('nav.api'), text: t('home.api_text') },
   ];
@@ -106,7 +110,11 @@ function ErrorBody(props: { status: number; message: string }) {
   const { t } = usePage();
   return (
     <>
-      <h1>{t(props.status === 404 ? 'error_page.not_found_title' : 'error_page.title', { status: props.status })}</h1>
+      <h1>
+        {t(props.status === 404 ? 'error_page.not_found_title' : 'error_page.title', {
+          status: props.status,
+        })}
+      </h1>
       <p>{props.message}</p>
       <p>
         <a href="/">{t('error_page.back_home')}</a>
@@ -133,15 +141,26 @@ export function portalPages(app: FastifyInstance, deps: { org: OrgModule; versio
           org.departments.list(tenantId, { includeInactive: false, limit: 1, offset: 0 }),
         ])
       : [{ items: [] }, { total: 0 }];
-    return reply.page({ area: 'portal', title: req.site.name, body: <Home children={kids.items} departmentCount={departments.total} /> });
+    return reply.page({
+      area: 'portal',
+      title: req.site.name,
+      body: <Home children={kids.items} departmentCount={departments.total} />,
+    });
   });
 
   app.get('/api/docs', { schema: { hide: true } }, async (req, reply) => {
-    const spec = app.swagger() as { paths?: Record<string, Record<string, { summary?: string; tags?: string[] }>> };
+    const spec = app.swagger() as {
+      paths?: Record<string, Record<string, { summary?: string; tags?: string[] }>>;
+    };
     const operations: Operation[] = [];
     for (const [path, methods] of Object.entries(spec.paths ?? {})) {
       for (const [method, op] of Object.entries(methods)) {
-        operations.push({ method: method.toUpperCase(), path, summary: op.summary ?? '', tag: op.tags?.[0] ?? 'other' });
+        operations.push({
+          method: method.toUpperCase(),
+          path,
+          summary: op.summary ?? '',
+          tag: op.tags?.[0] ?? 'other',
+        });
       }
     }
     return reply.page({

@@ -37,7 +37,12 @@ export function PortalLayout(props: { page: PageContent }) {
             <ul class="wrap">
               {PORTAL_NAV.map((n) => (
                 <li>
-                  <a href={n.href} aria-current={path === n.href || (n.href !== '/' && path.startsWith(n.href)) ? 'page' : undefined}>
+                  <a
+                    href={n.href}
+                    aria-current={
+                      path === n.href || (n.href !== '/' && path.startsWith(n.href)) ? 'page' : undefined
+                    }
+                  >
                     {t(n.key)}
                   </a>
                 </li>
@@ -54,7 +59,8 @@ export function PortalLayout(props: { page: PageContent }) {
             {site.sponsor ? <p>{t('layout.sponsor', { sponsor: site.sponsor })}</p> : null}
             {site.address || site.phone ? (
               <p>
-                {site.address ? t('layout.address', { address: site.address }) : null} {site.phone ? t('layout.phone', { phone: site.phone }) : null}
+                {site.address ? t('layout.address', { address: site.address }) : null}{' '}
+                {site.phone ? t('layout.phone', { phone: site.phone }) : null}
               </p>
             ) : null}
             <p>

@@ -42,7 +42,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...overrides,
+  });
 }
 
 export interface TestApp extends Yiwang {
@@ -50,9 +56,14 @@ export interface TestApp extends Yiwang {
 }
 
 /** The whole application on a private database, optionally with the demo region seeded. */
-export async function createTestApp(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { seed?: boolean; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const test = await createTestDatabase();
-  const yiwang = await buildApp(testConfig({ SEED_DEMO: options.seed === false ? 'false' : 'true', ...options.env }), { db: test.db });
+  const yiwang = await buildApp(
+    testConfig({ SEED_DEMO: options.seed === false ? 'false' : 'true', ...options.env }),
+    { db: test.db },
+  );
   return {
     ...yiwang,
     async drop() {

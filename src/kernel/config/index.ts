@@ -41,7 +41,11 @@ export const CONFIG_VARIABLES = [
   ['DATA_DIR', './data', 'embedded database and files'],
   ['DATABASE_URL', '(empty: embedded PGlite)', 'PostgreSQL connection string'],
   ['DATABASE_POOL_SIZE', '10', 'connections per process to PostgreSQL'],
-  ['SECRET_KEY', '(development default)', 'cookie signing secret, at least 32 characters; required in production'],
+  [
+    'SECRET_KEY',
+    '(development default)',
+    'cookie signing secret, at least 32 characters; required in production',
+  ],
   ['RATE_LIMIT_PER_MINUTE', '600', 'requests per minute per client IP'],
   ['BODY_LIMIT_BYTES', '1048576', 'largest request body'],
   ['PUBLIC_URL', '(derived from HOST and PORT)', 'public base URL'],
@@ -62,7 +66,10 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
   let source: Source = { ...env };
   if (env.CONFIG_FILE) {
     try {
-      const file = JSON.parse(readFileSync(path.resolve(cwd, env.CONFIG_FILE), 'utf8')) as Record<string, unknown>;
+      const file = JSON.parse(readFileSync(path.resolve(cwd, env.CONFIG_FILE), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       const fromFile: Source = {};
       for (const [k, v] of Object.entries(file)) fromFile[k] = v === null ? undefined : String(v);
       source = { ...fromFile, ...env };
@@ -120,7 +127,15 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     port: int('PORT', 3000, 0, 65535),
     host: get('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     nodeEnv,
-    logLevel: oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: oneOf<LogLevel>('LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
     dataDir: path.resolve(cwd, get('DATA_DIR') ?? './data'),
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),

@@ -43,7 +43,9 @@ const DATE_OID = 1082;
 const INT8_OID = 20;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.pgliteDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPGlite(options.pgliteDir);
 }
 
 async function openPGlite(dir: string | undefined): Promise<Database> {

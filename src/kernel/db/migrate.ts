@@ -88,7 +88,9 @@ export async function migrate(
           await s.exec('commit');
         } catch (e) {
           await s.exec('rollback');
-          throw new Error(`migration ${file.version}_${file.name} failed: ${(e as Error).message}`, { cause: e });
+          throw new Error(`migration ${file.version}_${file.name} failed: ${(e as Error).message}`, {
+            cause: e,
+          });
         }
         done.push(file.version);
       }
@@ -103,7 +105,9 @@ export async function migrate(
 export async function migrationStatus(db: Database, dir?: string): Promise<MigrationStatus> {
   const files = readMigrations(dir);
   const rows = await db.withSession(async (s) => {
-    const exists = await s.query<{ t: string | null }>("select to_regclass('kernel.schema_migration')::text as t");
+    const exists = await s.query<{ t: string | null }>(
+      "select to_regclass('kernel.schema_migration')::text as t",
+    );
     return exists[0]?.t ? appliedMigrations(s) : [];
   });
   const applied = new Set(rows.map((r) => r.version));

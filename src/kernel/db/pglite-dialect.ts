@@ -38,7 +38,9 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pg.query<R>(query.sql, query.parameters as unknown[]);
     const writes = /^\s*(with\b[\s\S]*?\)\s*)?(insert|update|delete|merge)\b/i.test(query.sql);
-    return writes ? { rows: result.rows, numAffectedRows: BigInt(result.affectedRows ?? 0) } : { rows: result.rows };
+    return writes
+      ? { rows: result.rows, numAffectedRows: BigInt(result.affectedRows ?? 0) }
+      : { rows: result.rows };
   }
 
   // eslint-disable-next-line require-yield

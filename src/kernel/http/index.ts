@@ -104,7 +104,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     timeWindow: 60_000,
     allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
     errorResponseBuilder: (_req, ctx) => {
-      const e = new DomainError('rate_limited', 'errors.rate_limited', { seconds: Math.ceil(ctx.ttl / 1000) });
+      const e = new DomainError('rate_limited', 'errors.rate_limited', {
+        seconds: Math.ceil(ctx.ttl / 1000),
+      });
       return Object.assign(e, { statusCode: 429 });
     },
   });
@@ -127,7 +129,12 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     const isApi = req.url.startsWith('/api/');
     req.locale = negotiateLocale(chosen, isApi ? req.headers['accept-language'] : undefined);
     if (query.lang && query.lang === req.locale) {
-      reply.setCookie(LANG_COOKIE, req.locale, { path: '/', sameSite: 'lax', httpOnly: true, secure: production });
+      reply.setCookie(LANG_COOKIE, req.locale, {
+        path: '/',
+        sameSite: 'lax',
+        httpOnly: true,
+        secure: production,
+      });
     }
     req.t = translator(req.locale);
     req.site = await options.siteFor(req.hostname);
@@ -161,7 +168,10 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       servers: [{ url: '/' }],
     },
     // Only the JSON API is documented; pages are for people.
-    transform: ({ schema, url }) => ({ schema: { ...schema, hide: schema?.hide || !url.startsWith('/api/v1') }, url }),
+    transform: ({ schema, url }) => ({
+      schema: { ...schema, hide: schema?.hide || !url.startsWith('/api/v1') },
+      url,
+    }),
   });
 
   app.setErrorHandler(async (error, req, reply) => {
@@ -189,7 +199,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     } catch (e) {
       problems = [(e as Error).message];
     }
-    return reply.status(problems.length ? 503 : 200).send({ status: problems.length ? 'unavailable' : 'ok', problems });
+    return reply
+      .status(problems.length ? 503 : 200)
+      .send({ status: problems.length ? 'unavailable' : 'ok', problems });
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -235,11 +247,16 @@ export function formValues(body: unknown): Record<string, string> {
 }
 
 /** The field problems of an error, for showing beside form fields; a non-field error becomes a form message. */
-export function formProblems(error: unknown, t: Translate): { problems: FieldProblem[]; formProblem?: string } {
+export function formProblems(
+  error: unknown,
+  t: Translate,
+): { problems: FieldProblem[]; formProblem?: string } {
   const domain = toDomainError(error);
   if (!domain) throw error;
   if (domain.kind !== 'invalid' && domain.kind !== 'conflict') throw domain;
-  return domain.fields.length > 0 ? { problems: domain.fields } : { problems: [], formProblem: t(domain.code, domain.params) };
+  return domain.fields.length > 0
+    ? { problems: domain.fields }
+    : { problems: [], formProblem: t(domain.code, domain.params) };
 }
 
 declare module 'fastify' {

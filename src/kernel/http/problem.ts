@@ -56,7 +56,8 @@ export function toDomainError(error: unknown): DomainError | null {
       return new DomainError('invalid', 'errors.malformed_body');
   }
   if (e.statusCode === 429) return new DomainError('rate_limited', 'errors.rate_limited');
-  if (e instanceof SyntaxError || e.statusCode === 400) return new DomainError('invalid', 'errors.malformed_body');
+  if (e instanceof SyntaxError || e.statusCode === 400)
+    return new DomainError('invalid', 'errors.malformed_body');
   if (e.statusCode === 404) return new DomainError('not_found', 'errors.not_found');
   if (e.statusCode === 413) return new DomainError('too_large', 'errors.body_too_large');
   if (e.statusCode === 415) return new DomainError('invalid', 'errors.unsupported_media_type');
@@ -74,7 +75,11 @@ export function problemFor(error: DomainError, t: Translate, instance: string): 
     code: error.code,
   };
   if (error.fields.length > 0) {
-    problem.errors = error.fields.map((f) => ({ field: f.field, code: f.code, message: t(f.code, f.params) }));
+    problem.errors = error.fields.map((f) => ({
+      field: f.field,
+      code: f.code,
+      message: t(f.code, f.params),
+    }));
   }
   return problem;
 }

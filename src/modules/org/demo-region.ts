@@ -68,7 +68,9 @@ export async function seedDemoRegion(db: Database): Promise<boolean> {
   for await (const p of chinaDivisionRows({ villages: false, only: ['provinces.csv'] })) {
     if (p.code !== DEMO_TENANT_ID) rows.push(p);
   }
-  await importDivisions(db, [...rows, ...DIVISIONS.map(([code, name]) => ({ code, name }))], { source: 'demo' });
+  await importDivisions(db, [...rows, ...DIVISIONS.map(([code, name]) => ({ code, name }))], {
+    source: 'demo',
+  });
   await tenants.create({
     tenantId: DEMO_TENANT_ID,
     name: '浙江省人民政府（演示站点）',
@@ -86,8 +88,15 @@ export async function seedDemoRegion(db: Database): Promise<boolean> {
   const created: { id: number; division: string; type: DepartmentType }[] = [];
   for (const [division, name, type] of DEPARTMENTS) {
     // A department sits under the same-type department of the nearest level above (市民政局 under 省民政厅).
-    const parent = created.filter((c) => c.type === type && c.division !== division && isWithin(division, c.division)).at(-1);
-    const d = await departments.create(DEMO_TENANT_ID, { divisionCode: division, name, type, parentId: parent?.id ?? null });
+    const parent = created
+      .filter((c) => c.type === type && c.division !== division && isWithin(division, c.division))
+      .at(-1);
+    const d = await departments.create(DEMO_TENANT_ID, {
+      divisionCode: division,
+      name,
+      type,
+      parentId: parent?.id ?? null,
+    });
     created.push({ id: d.id, division, type });
   }
   return true;

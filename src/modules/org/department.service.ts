@@ -26,7 +26,12 @@ export function createDepartmentService(db: Database) {
     return d;
   }
 
-  async function check(ex: Executor, tenantId: string, input: DepartmentInput, selfId?: number): Promise<DepartmentFields> {
+  async function check(
+    ex: Executor,
+    tenantId: string,
+    input: DepartmentInput,
+    selfId?: number,
+  ): Promise<DepartmentFields> {
     const problems: FieldProblem[] = [];
     const f: DepartmentFields = {
       divisionCode: input.divisionCode.trim(),
@@ -39,31 +44,52 @@ export function createDepartmentService(db: Database) {
       address: (input.address ?? '').trim(),
       email: (input.email ?? '').trim(),
     };
-    if (f.name.length === 0 || f.name.length > 100) problems.push({ field: 'name', code: 'org.department.name_length' });
-    if (f.shortName.length > 30) problems.push({ field: 'shortName', code: 'org.department.short_name_length' });
+    if (f.name.length === 0 || f.name.length > 100)
+      problems.push({ field: 'name', code: 'org.department.name_length' });
+    if (f.shortName.length > 30)
+      problems.push({ field: 'shortName', code: 'org.department.short_name_length' });
     if (!isDepartmentType(f.type)) problems.push({ field: 'type', code: 'org.department.type_unknown' });
-    const division = /^\d{6}(\d{3}){0,2}$/.test(f.divisionCode) ? await findDivision(ex, f.divisionCode) : undefined;
-    if (!division) problems.push({ field: 'divisionCode', code: 'org.department.division_unknown', params: { code: f.divisionCode } });
-    else if (!isWithin(division.code, tenantId)) problems.push({ field: 'divisionCode', code: 'org.department.division_outside', params: { code: f.divisionCode } });
+    const division = /^\d{6}(\d{3}){0,2}$/.test(f.divisionCode)
+      ? await findDivision(ex, f.divisionCode)
+      : undefined;
+    if (!division)
+      problems.push({
+        field: 'divisionCode',
+        code: 'org.department.division_unknown',
+        params: { code: f.divisionCode },
+      });
+    else if (!isWithin(division.code, tenantId))
+      problems.push({
+        field: 'divisionCode',
+        code: 'org.department.division_outside',
+        params: { code: f.divisionCode },
+      });
     if (f.parentId !== null) {
       const parent = f.parentId === selfId ? undefined : await store.findDepartment(ex, tenantId, f.parentId);
       if (!parent) problems.push({ field: 'parentId', code: 'org.department.parent_unknown' });
-      else if (division && !isWithin(division.code, parent.divisionCode)) problems.push({ field: 'parentId', code: 'org.department.parent_outside' });
+      else if (division && !isWithin(division.code, parent.divisionCode))
+        problems.push({ field: 'parentId', code: 'org.department.parent_outside' });
     }
     // GB 32100 shape only; the check-character arithmetic lives with the identifier checks (identity module).
-    if (f.creditCode && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(f.creditCode)) problems.push({ field: 'creditCode', code: 'org.department.credit_code_format' });
-    if (f.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email)) problems.push({ field: 'email', code: 'errors.email_format' });
-    if (f.phone && !/^[0-9+() -]{5,30}$/.test(f.phone)) problems.push({ field: 'phone', code: 'errors.phone_format' });
+    if (f.creditCode && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(f.creditCode))
+      problems.push({ field: 'creditCode', code: 'org.department.credit_code_format' });
+    if (f.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email))
+      problems.push({ field: 'email', code: 'errors.email_format' });
+    if (f.phone && !/^[0-9+() -]{5,30}$/.test(f.phone))
+      problems.push({ field: 'phone', code: 'errors.phone_format' });
     if (problems.length > 0) throw invalidFields(problems);
     if (await store.nameTaken(ex, tenantId, f.divisionCode, f.name, selfId)) {
-      throw conflict('org.department.name_taken', { name: f.name }, [{ field: 'name', code: 'org.department.name_taken', params: { name: f.name } }]);
+      throw conflict('org.department.name_taken', { name: f.name }, [
+        { field: 'name', code: 'org.department.name_taken', params: { name: f.name } },
+      ]);
     }
     return f;
   }
 
   return {
     get: (tenantId: string, id: number) => get(tenantId, id),
-    list: (tenantId: string, filter: Parameters<typeof store.listDepartments>[2]) => store.listDepartments(db.kysely, tenantId, filter),
+    list: (tenantId: string, filter: Parameters<typeof store.listDepartments>[2]) =>
+      store.listDepartments(db.kysely, tenantId, filter),
     async create(tenantId: string, input: DepartmentInput): Promise<Department> {
       return db.kysely.transaction().execute(async (trx) => {
         const fields = await check(trx, tenantId, input);
@@ -95,7 +121,9 @@ async function uniqueGuard<T>(write: () => Promise<T>, name: string): Promise<T>
     return await write();
   } catch (e) {
     if ((e as { code?: string }).code === '23505') {
-      throw conflict('org.department.name_taken', { name }, [{ field: 'name', code: 'org.department.name_taken', params: { name } }]);
+      throw conflict('org.department.name_taken', { name }, [
+        { field: 'name', code: 'org.department.name_taken', params: { name } },
+      ]);
     }
     throw e;
   }

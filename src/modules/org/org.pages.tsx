@@ -14,7 +14,11 @@ function offsetOf(query: unknown): number {
   return Number.isInteger(raw) && raw >= 0 && raw <= 1_000_000 ? raw : 0;
 }
 
-export function DivisionTable(props: { items: Division[]; hrefFor: (d: Division) => string; showCounts?: boolean }) {
+export function DivisionTable(props: {
+  items: Division[];
+  hrefFor: (d: Division) => string;
+  showCounts?: boolean;
+}) {
   const { t } = usePage();
   return (
     <table>
@@ -58,7 +62,14 @@ export function DivisionSearch(props: { action: string; q: string }) {
   );
 }
 
-function DivisionsPage(props: { q: string; items: Division[]; total: number; offset: number; title: string; base: string }) {
+function DivisionsPage(props: {
+  q: string;
+  items: Division[];
+  total: number;
+  offset: number;
+  title: string;
+  base: string;
+}) {
   const { t } = usePage();
   return (
     <>
@@ -80,14 +91,22 @@ function DepartmentList(props: { items: Department[] }) {
     <ul class="department-list">
       {props.items.map((d) => (
         <li>
-          <a href={`/departments/${d.id}`}>{d.name}</a> <span class="muted">{t(`org.department_type.${d.type}`)}</span>
+          <a href={`/departments/${d.id}`}>{d.name}</a>{' '}
+          <span class="muted">{t(`org.department_type.${d.type}`)}</span>
         </li>
       ))}
     </ul>
   );
 }
 
-function DivisionPage(props: { division: Division; path: Division[]; children: Division[]; total: number; offset: number; departments: Department[] }) {
+function DivisionPage(props: {
+  division: Division;
+  path: Division[];
+  children: Division[];
+  total: number;
+  offset: number;
+  departments: Department[];
+}) {
   const { t } = usePage();
   const d = props.division;
   return (
@@ -173,21 +192,37 @@ function DepartmentPage(props: { department: Department; division: Division }) {
   );
 }
 
-export function orgPortalPages(app: FastifyInstance, deps: { divisions: DivisionService; departments: DepartmentService }): void {
+export function orgPortalPages(
+  app: FastifyInstance,
+  deps: { divisions: DivisionService; departments: DepartmentService },
+): void {
   const { divisions, departments } = deps;
 
   app.get('/divisions', { schema: { hide: true } }, async (req, reply) => {
     const t = req.t;
-    const q = String((req.query as { q?: string }).q ?? '').trim().slice(0, 50);
+    const q = String((req.query as { q?: string }).q ?? '')
+      .trim()
+      .slice(0, 50);
     const offset = offsetOf(req.query);
-    const page = q ? await divisions.search({ text: q, limit: PAGE, offset }) : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
+    const page = q
+      ? await divisions.search({ text: q, limit: PAGE, offset })
+      : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
     const title = q ? t('org.division.search_results', { q }) : t('org.division.title');
     return reply.page({
       area: 'portal',
       title,
       column: { name: t('org.division.title'), type: t('org.division.column_type') },
       breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: t('org.division.title') }],
-      body: <DivisionsPage q={q} items={page.items} total={page.total} offset={offset} title={title} base={q ? `/divisions?q=${encodeURIComponent(q)}` : '/divisions'} />,
+      body: (
+        <DivisionsPage
+          q={q}
+          items={page.items}
+          total={page.total}
+          offset={offset}
+          title={title}
+          base={q ? `/divisions?q=${encodeURIComponent(q)}` : '/divisions'}
+        />
+      ),
     });
   });
 
@@ -199,7 +234,12 @@ export function orgPortalPages(app: FastifyInstance, deps: { divisions: Division
     const [path, kids, deps] = await Promise.all([
       divisions.path(code),
       divisions.children(code, { limit: PAGE, offset }),
-      departments.list(req.site.tenantId, { divisionCode: code, includeInactive: false, limit: 200, offset: 0 }),
+      departments.list(req.site.tenantId, {
+        divisionCode: code,
+        includeInactive: false,
+        limit: 200,
+        offset: 0,
+      }),
     ]);
     return reply.page({
       area: 'portal',
@@ -211,7 +251,16 @@ export function orgPortalPages(app: FastifyInstance, deps: { divisions: Division
         ...path.slice(0, -1).map((p) => ({ href: `/divisions/${p.code}`, label: p.name })),
         { label: division.name },
       ],
-      body: <DivisionPage division={division} path={path} children={kids.items} total={kids.total} offset={offset} departments={deps.items} />,
+      body: (
+        <DivisionPage
+          division={division}
+          path={path}
+          children={kids.items}
+          total={kids.total}
+          offset={offset}
+          departments={deps.items}
+        />
+      ),
     });
   });
 
@@ -221,7 +270,10 @@ export function orgPortalPages(app: FastifyInstance, deps: { divisions: Division
     const codes = [...new Set(all.items.map((d) => d.divisionCode))];
     const names = new Map<string, Division>();
     for (const code of codes) names.set(code, await divisions.get(code));
-    const groups = codes.map((code) => ({ division: names.get(code)!, items: all.items.filter((d) => d.divisionCode === code) }));
+    const groups = codes.map((code) => ({
+      division: names.get(code)!,
+      items: all.items.filter((d) => d.divisionCode === code),
+    }));
     return reply.page({
       area: 'portal',
       title: t('org.department.directory'),
@@ -241,7 +293,11 @@ export function orgPortalPages(app: FastifyInstance, deps: { divisions: Division
       area: 'portal',
       title: department.name,
       column: { name: t('org.department.directory'), type: t('org.department.column_type') },
-      breadcrumbs: [{ href: '/', label: t('nav.home') }, { href: '/departments', label: t('org.department.directory') }, { label: department.name }],
+      breadcrumbs: [
+        { href: '/', label: t('nav.home') },
+        { href: '/departments', label: t('org.department.directory') },
+        { label: department.name },
+      ],
       body: <DepartmentPage department={department} division={division} />,
     });
   });

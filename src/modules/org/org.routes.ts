@@ -24,7 +24,12 @@ export const DivisionSchema = Type.Object(
   { $id: 'Division' },
 );
 
-const DivisionList = Type.Object({ items: Type.Array(Type.Ref('Division')), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+const DivisionList = Type.Object({
+  items: Type.Array(Type.Ref('Division')),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
 const Paging = {
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
@@ -125,7 +130,9 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: 50 })),
           level: Type.Optional(Type.Union(DIVISION_LEVELS.map((l) => Type.Literal(l)))),
-          within: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$', description: 'code prefix to search under' })),
+          within: Type.Optional(
+            Type.String({ pattern: '^[0-9]{1,12}$', description: 'code prefix to search under' }),
+          ),
           ...Paging,
         }),
         response: { 200: DivisionList, 400: Problem },
@@ -133,14 +140,23 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
     },
     async (req) => {
       const { q, level, within, limit, offset } = req.query;
-      const page = q ? await divisions.search({ text: q, level, within, limit, offset }) : await divisions.children('000000', { limit, offset });
+      const page = q
+        ? await divisions.search({ text: q, level, within, limit, offset })
+        : await divisions.children('000000', { limit, offset });
       return { ...page, limit, offset };
     },
   );
 
   app.get(
     '/api/v1/divisions/:code',
-    { schema: { tags, summary: 'One division', params: CodeParams, response: { 200: Type.Ref('Division'), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'One division',
+        params: CodeParams,
+        response: { 200: Type.Ref('Division'), ...errors },
+      },
+    },
     async (req) => divisions.get(req.params.code),
   );
 
@@ -173,7 +189,13 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
 
   app.get(
     '/api/v1/site',
-    { schema: { tags: ['site'], summary: 'The site (tenant) serving this host name', response: { 200: Type.Ref('Site') } } },
+    {
+      schema: {
+        tags: ['site'],
+        summary: 'The site (tenant) serving this host name',
+        response: { 200: Type.Ref('Site') },
+      },
+    },
     async (req) => site(await tenants.get(req.site.tenantId)),
   );
 
@@ -182,11 +204,15 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
     {
       schema: {
         tags: ['departments'],
-        summary: 'Standard department types with their names in the caller\'s language',
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ key: Type.String(), name: Type.String() })) }) },
+        summary: "Standard department types with their names in the caller's language",
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ key: Type.String(), name: Type.String() })) }),
+        },
       },
     },
-    async (req) => ({ items: DEPARTMENT_TYPES.map((key) => ({ key, name: req.t(`org.department_type.${key}`) })) }),
+    async (req) => ({
+      items: DEPARTMENT_TYPES.map((key) => ({ key, name: req.t(`org.department_type.${key}`) })),
+    }),
   );
 
   app.get(
@@ -197,12 +223,22 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         summary: 'Departments of this site, optionally of one division (and below) or one type',
         querystring: Type.Object({
           division: Type.Optional(Type.String({ pattern: '^[0-9]{6}([0-9]{3}){0,2}$' })),
-          below: Type.Optional(Type.Boolean({ default: false, description: 'include departments of divisions below' })),
+          below: Type.Optional(
+            Type.Boolean({ default: false, description: 'include departments of divisions below' }),
+          ),
           type: Type.Optional(Type.String({ enum: [...DEPARTMENT_TYPES] })),
           includeInactive: Type.Optional(Type.Boolean({ default: false })),
           ...Paging,
         }),
-        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Department')), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), 400: Problem },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Type.Ref('Department')),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+          400: Problem,
+        },
       },
     },
     async (req) => {
@@ -221,7 +257,14 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
 
   app.get(
     '/api/v1/departments/:id',
-    { schema: { tags: ['departments'], summary: 'One department of this site', params: IdParams, response: { 200: Type.Ref('Department'), ...errors } } },
+    {
+      schema: {
+        tags: ['departments'],
+        summary: 'One department of this site',
+        params: IdParams,
+        response: { 200: Type.Ref('Department'), ...errors },
+      },
+    },
     async (req) => departments.get(req.site.tenantId, req.params.id),
   );
 
@@ -234,7 +277,11 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         tags,
         summary: 'Add a division (admin); level and parent are derived from the code and checked',
         body: Type.Object(
-          { code: Type.String({ maxLength: 20 }), name: Type.String({ maxLength: 200 }), parentCode: Type.Optional(Type.String({ maxLength: 20 })) },
+          {
+            code: Type.String({ maxLength: 20 }),
+            name: Type.String({ maxLength: 200 }),
+            parentCode: Type.Optional(Type.String({ maxLength: 20 })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: Type.Ref('Division'), ...errors },
@@ -250,7 +297,10 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         tags,
         summary: 'Rename or (de)activate a division (admin)',
         params: CodeParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ maxLength: 200 })), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ maxLength: 200 })), active: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Ref('Division'), ...errors, 403: Problem },
       },
     },
@@ -259,26 +309,58 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
 
   app.put(
     '/api/v1/site',
-    { schema: { tags: ['site'], summary: 'Change this site\'s settings (admin)', body: SiteInput, response: { 200: Type.Ref('Site'), ...errors } } },
+    {
+      schema: {
+        tags: ['site'],
+        summary: "Change this site's settings (admin)",
+        body: SiteInput,
+        response: { 200: Type.Ref('Site'), ...errors },
+      },
+    },
     async (req) => site(await tenants.update(req.site.tenantId, req.body)),
   );
 
   app.post(
     '/api/v1/departments',
-    { schema: { tags: ['departments'], summary: 'Create a department (admin)', body: DepartmentInput, response: { 201: Type.Ref('Department'), ...errors } } },
+    {
+      schema: {
+        tags: ['departments'],
+        summary: 'Create a department (admin)',
+        body: DepartmentInput,
+        response: { 201: Type.Ref('Department'), ...errors },
+      },
+    },
     async (req, reply) => reply.status(201).send(await departments.create(req.site.tenantId, req.body)),
   );
 
   app.put(
     '/api/v1/departments/:id',
-    { schema: { tags: ['departments'], summary: 'Edit a department (admin)', params: IdParams, body: DepartmentInput, response: { 200: Type.Ref('Department'), ...errors } } },
+    {
+      schema: {
+        tags: ['departments'],
+        summary: 'Edit a department (admin)',
+        params: IdParams,
+        body: DepartmentInput,
+        response: { 200: Type.Ref('Department'), ...errors },
+      },
+    },
     async (req) => departments.update(req.site.tenantId, req.params.id, req.body),
   );
 
-  for (const [action, active] of [['deactivate', false], ['reactivate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
     app.post(
       `/api/v1/departments/:id/${action}`,
-      { schema: { tags: ['departments'], summary: `${action[0]!.toUpperCase()}${action.slice(1)} a department (admin); departments are never deleted`, params: IdParams, response: { 200: Type.Ref('Department'), ...errors } } },
+      {
+        schema: {
+          tags: ['departments'],
+          summary: `${action[0]!.toUpperCase()}${action.slice(1)} a department (admin); departments are never deleted`,
+          params: IdParams,
+          response: { 200: Type.Ref('Department'), ...errors },
+        },
+      },
       async (req) => departments.setActive(req.site.tenantId, req.params.id, active),
     );
   }

@@ -1,7 +1,14 @@
 /** Workbench (staff) pages of the org module: manage divisions, departments and the site's settings. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formProblems, formValues } from '../../kernel/http/index.ts';
-import { Field, Form, Pagination, usePage, type FormState, type PageContent } from '../../kernel/pages/index.tsx';
+import {
+  Field,
+  Form,
+  Pagination,
+  usePage,
+  type FormState,
+  type PageContent,
+} from '../../kernel/pages/index.tsx';
 import { DEPARTMENT_TYPES } from './department-types.ts';
 import type { Department } from './department.store.ts';
 import type { DepartmentInput, DepartmentService } from './department.service.ts';
@@ -33,7 +40,15 @@ function DivisionForm(props: { action: string; state: FormState; editing?: boole
   return (
     <Form action={props.action} state={props.state} submitLabel={t('common.save')}>
       {props.editing ? null : (
-        <Field name="code" label={t('org.division.code')} hint={t('org.division.code_hint')} state={props.state} required inputMode="numeric" maxLength={12} />
+        <Field
+          name="code"
+          label={t('org.division.code')}
+          hint={t('org.division.code_hint')}
+          state={props.state}
+          required
+          inputMode="numeric"
+          maxLength={12}
+        />
       )}
       <Field name="name" label={t('org.division.name')} state={props.state} required maxLength={100} />
       {props.editing ? (
@@ -62,18 +77,38 @@ function DepartmentForm(props: { action: string; state: FormState; parents: Depa
         label={t('org.department.type')}
         state={props.state}
         required
-        options={[{ value: '', label: t('common.choose') }, ...DEPARTMENT_TYPES.map((k) => ({ value: k, label: t(`org.department_type.${k}`) }))]}
+        options={[
+          { value: '', label: t('common.choose') },
+          ...DEPARTMENT_TYPES.map((k) => ({ value: k, label: t(`org.department_type.${k}`) })),
+        ]}
       />
-      <Field name="divisionCode" label={t('org.department.division_code')} hint={t('org.department.division_code_hint')} state={props.state} required inputMode="numeric" maxLength={12} />
+      <Field
+        name="divisionCode"
+        label={t('org.department.division_code')}
+        hint={t('org.department.division_code_hint')}
+        state={props.state}
+        required
+        inputMode="numeric"
+        maxLength={12}
+      />
       <Field
         name="parentId"
         label={t('org.department.parent')}
         state={props.state}
-        options={[{ value: '', label: t('org.department.no_parent') }, ...props.parents.map((p) => ({ value: String(p.id), label: p.name }))]}
+        options={[
+          { value: '', label: t('org.department.no_parent') },
+          ...props.parents.map((p) => ({ value: String(p.id), label: p.name })),
+        ]}
       />
       <Field name="creditCode" label={t('org.department.credit_code')} state={props.state} maxLength={18} />
       <Field name="phone" label={t('org.department.phone')} state={props.state} type="tel" maxLength={30} />
-      <Field name="email" label={t('org.department.email')} state={props.state} type="email" maxLength={200} />
+      <Field
+        name="email"
+        label={t('org.department.email')}
+        state={props.state}
+        type="email"
+        maxLength={200}
+      />
       <Field name="address" label={t('org.department.address')} state={props.state} maxLength={300} />
     </Form>
   );
@@ -85,13 +120,25 @@ function SiteForm(props: { state: FormState }) {
     <Form action="/workbench/site" state={props.state} submitLabel={t('common.save')}>
       <Field name="name" label={t('org.tenant.name')} state={props.state} required maxLength={100} />
       <Field name="sponsor" label={t('org.tenant.sponsor')} state={props.state} maxLength={100} />
-      <Field name="siteIdCode" label={t('org.tenant.site_id_code')} hint={t('org.tenant.site_id_code_hint')} state={props.state} maxLength={10} />
+      <Field
+        name="siteIdCode"
+        label={t('org.tenant.site_id_code')}
+        hint={t('org.tenant.site_id_code_hint')}
+        state={props.state}
+        maxLength={10}
+      />
       <Field name="icpNumber" label={t('org.tenant.icp_number')} state={props.state} maxLength={60} />
       <Field name="policeFiling" label={t('org.tenant.police_filing')} state={props.state} maxLength={60} />
       <Field name="address" label={t('org.tenant.address')} state={props.state} maxLength={300} />
       <Field name="phone" label={t('org.tenant.phone')} state={props.state} type="tel" maxLength={30} />
       <Field name="email" label={t('org.tenant.email')} state={props.state} type="email" maxLength={200} />
-      <Field name="hosts" label={t('org.tenant.hosts')} hint={t('org.tenant.hosts_hint')} state={props.state} maxLength={2000} />
+      <Field
+        name="hosts"
+        label={t('org.tenant.hosts')}
+        hint={t('org.tenant.hosts_hint')}
+        state={props.state}
+        maxLength={2000}
+      />
     </Form>
   );
 }
@@ -122,9 +169,17 @@ function DepartmentRows(props: { items: Department[] }) {
             </td>
             <td>{d.active ? t('common.active') : t('common.inactive')}</td>
             <td>
-              <form method="post" action={`/workbench/departments/${d.id}/${d.active ? 'deactivate' : 'reactivate'}`} class="inline-form">
+              <form
+                method="post"
+                action={`/workbench/departments/${d.id}/${d.active ? 'deactivate' : 'reactivate'}`}
+                class="inline-form"
+              >
                 <input type="hidden" name="_csrf" value={csrfToken} />
-                <button type="submit" class="secondary" aria-label={`${d.active ? t('org.department.deactivate') : t('org.department.reactivate')} ${d.name}`}>
+                <button
+                  type="submit"
+                  class="secondary"
+                  aria-label={`${d.active ? t('org.department.deactivate') : t('org.department.reactivate')} ${d.name}`}
+                >
                   {d.active ? t('org.department.deactivate') : t('org.department.reactivate')}
                 </button>
               </form>
@@ -161,20 +216,31 @@ const tenantValues = (s: Tenant): Record<string, string> => ({
 });
 
 /** Runs a form's write; on bad input re-renders the form with the errors beside the fields. */
-async function submit(req: FastifyRequest, reply: FastifyReply, write: (v: Record<string, string>) => Promise<string>, render: (state: FormState) => PageContent) {
+async function submit(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  write: (v: Record<string, string>) => Promise<string>,
+  render: (state: FormState) => PageContent,
+) {
   const values = formValues(req.body);
   try {
     return reply.redirect(await write(values), 303);
   } catch (e) {
     const { problems, formProblem } = formProblems(e, req.t);
-    const status = problems.length === 0 && !formProblem ? 400 : (e as { kind?: string }).kind === 'conflict' ? 409 : 400;
+    const status =
+      problems.length === 0 && !formProblem ? 400 : (e as { kind?: string }).kind === 'conflict' ? 409 : 400;
     return reply.page(render({ values, problems, formProblem }), status);
   }
 }
 
 export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   const { divisions, departments, tenants } = deps;
-  const wb = (req: FastifyRequest, title: string, body: PageContent['body'], crumbs: { href?: string; label: string }[] = []): PageContent => ({
+  const wb = (
+    req: FastifyRequest,
+    title: string,
+    body: PageContent['body'],
+    crumbs: { href?: string; label: string }[] = [],
+  ): PageContent => ({
     area: 'workbench',
     title,
     breadcrumbs: [{ href: '/workbench', label: req.t('workbench.title') }, ...crumbs, { label: title }],
@@ -183,9 +249,13 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
 
   app.get('/workbench/divisions', { schema: { hide: true } }, async (req, reply) => {
     const t = req.t;
-    const q = String((req.query as { q?: string }).q ?? '').trim().slice(0, 50);
+    const q = String((req.query as { q?: string }).q ?? '')
+      .trim()
+      .slice(0, 50);
     const offset = Math.max(0, Number((req.query as { offset?: string }).offset) || 0);
-    const page = q ? await divisions.search({ text: q, limit: PAGE, offset }) : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
+    const page = q
+      ? await divisions.search({ text: q, limit: PAGE, offset })
+      : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
     return reply.page(
       wb(
         req,
@@ -200,29 +270,63 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
           </p>
           <DivisionSearch action="/workbench/divisions" q={q} />
           {q && page.items.length === 0 ? <p role="status">{t('org.division.no_match', { q })}</p> : null}
-          <DivisionTable items={page.items} hrefFor={(d) => `/workbench/divisions/${d.code}`} showCounts={!q} />
-          <Pagination base={q ? `/workbench/divisions?q=${encodeURIComponent(q)}` : '/workbench/divisions'} offset={offset} limit={PAGE} total={page.total} />
+          <DivisionTable
+            items={page.items}
+            hrefFor={(d) => `/workbench/divisions/${d.code}`}
+            showCounts={!q}
+          />
+          <Pagination
+            base={q ? `/workbench/divisions?q=${encodeURIComponent(q)}` : '/workbench/divisions'}
+            offset={offset}
+            limit={PAGE}
+            total={page.total}
+          />
         </>,
       ),
     );
   });
 
   const newDivision = (req: FastifyRequest, state: FormState) =>
-    wb(req, req.t('org.division.add'), <><h1>{req.t('org.division.add')}</h1><DivisionForm action="/workbench/divisions" state={state} /></>, [{ href: '/workbench/divisions', label: req.t('org.division.manage') }]);
-  app.get('/workbench/divisions/new', { schema: { hide: true } }, async (req, reply) => reply.page(newDivision(req, { values: {}, problems: [] })));
+    wb(
+      req,
+      req.t('org.division.add'),
+      <>
+        <h1>{req.t('org.division.add')}</h1>
+        <DivisionForm action="/workbench/divisions" state={state} />
+      </>,
+      [{ href: '/workbench/divisions', label: req.t('org.division.manage') }],
+    );
+  app.get('/workbench/divisions/new', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(newDivision(req, { values: {}, problems: [] })),
+  );
   app.post('/workbench/divisions', { schema: { hide: true } }, async (req, reply) =>
-    submit(req, reply, async (v) => `/workbench/divisions/${(await divisions.create({ code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`, (s) => newDivision(req, s)),
+    submit(
+      req,
+      reply,
+      async (v) =>
+        `/workbench/divisions/${(await divisions.create({ code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`,
+      (s) => newDivision(req, s),
+    ),
   );
 
   app.get('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
     const t = req.t;
     const code = (req.params as { code: string }).code;
     const d = await divisions.get(code);
-    const [path, kids] = await Promise.all([divisions.path(code), divisions.children(code, { limit: PAGE, offset: 0 })]);
+    const [path, kids] = await Promise.all([
+      divisions.path(code),
+      divisions.children(code, { limit: PAGE, offset: 0 }),
+    ]);
     const state = { values: { name: d.name, active: String(d.active) }, problems: [] };
     return reply.page(divisionPage(req, d.code, state, path.map((p) => p.name).join(' / '), kids.items));
   });
-  const divisionPage = (req: FastifyRequest, code: string, state: FormState, pathText: string, kids: Awaited<ReturnType<DivisionService['children']>>['items']) =>
+  const divisionPage = (
+    req: FastifyRequest,
+    code: string,
+    state: FormState,
+    pathText: string,
+    kids: Awaited<ReturnType<DivisionService['children']>>['items'],
+  ) =>
     wb(
       req,
       `${req.t('org.division.edit')} ${code}`,
@@ -244,7 +348,8 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     return submit(
       req,
       reply,
-      async (v) => `/workbench/divisions/${(await divisions.update(code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
+      async (v) =>
+        `/workbench/divisions/${(await divisions.update(code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
       (s) => divisionPage(req, code, s, '', []),
     );
   });
@@ -272,19 +377,44 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     );
   });
 
-  const parentsOf = async (tenantId: string) => (await departments.list(tenantId, { includeInactive: false, limit: 500, offset: 0 })).items;
-  const departmentPage = (req: FastifyRequest, title: string, action: string, state: FormState, parents: Department[]) =>
-    wb(req, title, <><h1>{title}</h1><Saved /><DepartmentForm action={action} state={state} parents={parents} /></>, [{ href: '/workbench/departments', label: req.t('org.department.manage') }]);
+  const parentsOf = async (tenantId: string) =>
+    (await departments.list(tenantId, { includeInactive: false, limit: 500, offset: 0 })).items;
+  const departmentPage = (
+    req: FastifyRequest,
+    title: string,
+    action: string,
+    state: FormState,
+    parents: Department[],
+  ) =>
+    wb(
+      req,
+      title,
+      <>
+        <h1>{title}</h1>
+        <Saved />
+        <DepartmentForm action={action} state={state} parents={parents} />
+      </>,
+      [{ href: '/workbench/departments', label: req.t('org.department.manage') }],
+    );
 
   app.get('/workbench/departments/new', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(departmentPage(req, req.t('org.department.add'), '/workbench/departments', { values: { divisionCode: req.site.tenantId }, problems: [] }, await parentsOf(req.site.tenantId))),
+    reply.page(
+      departmentPage(
+        req,
+        req.t('org.department.add'),
+        '/workbench/departments',
+        { values: { divisionCode: req.site.tenantId }, problems: [] },
+        await parentsOf(req.site.tenantId),
+      ),
+    ),
   );
   app.post('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
     const parents = await parentsOf(req.site.tenantId);
     return submit(
       req,
       reply,
-      async (v) => `/workbench/departments/${(await departments.create(req.site.tenantId, departmentInput(v))).id}?saved=1`,
+      async (v) =>
+        `/workbench/departments/${(await departments.create(req.site.tenantId, departmentInput(v))).id}?saved=1`,
       (s) => departmentPage(req, req.t('org.department.add'), '/workbench/departments', s, parents),
     );
   });
@@ -293,9 +423,27 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     const id = Number((req.params as { id: string }).id);
     if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
     const d = await departments.get(req.site.tenantId, id);
-    const values = { name: d.name, shortName: d.shortName, type: d.type, divisionCode: d.divisionCode, parentId: d.parentId ? String(d.parentId) : '', creditCode: d.creditCode, phone: d.phone, email: d.email, address: d.address };
+    const values = {
+      name: d.name,
+      shortName: d.shortName,
+      type: d.type,
+      divisionCode: d.divisionCode,
+      parentId: d.parentId ? String(d.parentId) : '',
+      creditCode: d.creditCode,
+      phone: d.phone,
+      email: d.email,
+      address: d.address,
+    };
     const parents = (await parentsOf(req.site.tenantId)).filter((p) => p.id !== id);
-    return reply.page(departmentPage(req, `${req.t('org.department.edit')} ${d.name}`, `/workbench/departments/${id}`, { values, problems: [] }, parents));
+    return reply.page(
+      departmentPage(
+        req,
+        `${req.t('org.department.edit')} ${d.name}`,
+        `/workbench/departments/${id}`,
+        { values, problems: [] },
+        parents,
+      ),
+    );
   });
   app.post('/workbench/departments/:id', { schema: { hide: true } }, async (req, reply) => {
     const id = Number((req.params as { id: string }).id);
@@ -305,11 +453,22 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     return submit(
       req,
       reply,
-      async (v) => `/workbench/departments/${(await departments.update(req.site.tenantId, id, departmentInput(v))).id}?saved=1`,
-      (s) => departmentPage(req, `${req.t('org.department.edit')} ${d.name}`, `/workbench/departments/${id}`, s, parents),
+      async (v) =>
+        `/workbench/departments/${(await departments.update(req.site.tenantId, id, departmentInput(v))).id}?saved=1`,
+      (s) =>
+        departmentPage(
+          req,
+          `${req.t('org.department.edit')} ${d.name}`,
+          `/workbench/departments/${id}`,
+          s,
+          parents,
+        ),
     );
   });
-  for (const [action, active] of [['deactivate', false], ['reactivate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
     app.post(`/workbench/departments/:id/${action}`, { schema: { hide: true } }, async (req, reply) => {
       const id = Number((req.params as { id: string }).id);
       if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
@@ -319,7 +478,15 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   }
 
   const sitePage = (req: FastifyRequest, state: FormState) =>
-    wb(req, req.t('org.tenant.settings'), <><h1>{req.t('org.tenant.settings')}</h1><Saved /><SiteForm state={state} /></>);
+    wb(
+      req,
+      req.t('org.tenant.settings'),
+      <>
+        <h1>{req.t('org.tenant.settings')}</h1>
+        <Saved />
+        <SiteForm state={state} />
+      </>,
+    );
   app.get('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
     reply.page(sitePage(req, { values: tenantValues(await tenants.get(req.site.tenantId)), problems: [] })),
   );

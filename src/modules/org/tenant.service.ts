@@ -16,7 +16,8 @@ export function createTenantService(db: Database) {
   let cache: { at: number; tenants: Tenant[] } | undefined;
 
   async function all(): Promise<Tenant[]> {
-    if (!cache || Date.now() - cache.at > CACHE_MS) cache = { at: Date.now(), tenants: await store.listTenants(db.kysely) };
+    if (!cache || Date.now() - cache.at > CACHE_MS)
+      cache = { at: Date.now(), tenants: await store.listTenants(db.kysely) };
     return cache.tenants;
   }
 
@@ -44,11 +45,22 @@ export function createTenantService(db: Database) {
     async create(input: TenantSettings & { tenantId: string; isDefault?: boolean }): Promise<Tenant> {
       const lv = levelOf(input.tenantId);
       if (!('level' in lv) || !(await findDivision(db.kysely, input.tenantId))) {
-        throw invalidFields([{ field: 'tenantId', code: 'org.tenant.division_unknown', params: { code: input.tenantId } }]);
+        throw invalidFields([
+          { field: 'tenantId', code: 'org.tenant.division_unknown', params: { code: input.tenantId } },
+        ]);
       }
       const settings = await checkSettings(input, input.tenantId);
-      if ((await all()).some((t) => t.tenantId === input.tenantId)) throw new DomainError('conflict', 'org.tenant.exists');
-      await db.kysely.transaction().execute((trx) => store.insertTenant(trx, { ...settings, tenantId: input.tenantId, isDefault: input.isDefault ?? false }));
+      if ((await all()).some((t) => t.tenantId === input.tenantId))
+        throw new DomainError('conflict', 'org.tenant.exists');
+      await db.kysely
+        .transaction()
+        .execute((trx) =>
+          store.insertTenant(trx, {
+            ...settings,
+            tenantId: input.tenantId,
+            isDefault: input.isDefault ?? false,
+          }),
+        );
       cache = undefined;
       return get(input.tenantId);
     },
@@ -74,18 +86,25 @@ export function createTenantService(db: Database) {
       email: input.email.trim(),
       hosts: [...new Set(input.hosts.map((h) => h.trim().toLowerCase()).filter(Boolean))],
     };
-    if (s.name.length === 0 || s.name.length > 100) problems.push({ field: 'name', code: 'org.tenant.name_length' });
+    if (s.name.length === 0 || s.name.length > 100)
+      problems.push({ field: 'name', code: 'org.tenant.name_length' });
     // 政府网站标识码: ten characters issued by the government website census.
-    if (s.siteIdCode && !/^[0-9A-Z]{10}$/.test(s.siteIdCode)) problems.push({ field: 'siteIdCode', code: 'org.tenant.site_id_code_format' });
-    if (s.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.email)) problems.push({ field: 'email', code: 'errors.email_format' });
-    if (s.phone && !/^[0-9+() -]{5,30}$/.test(s.phone)) problems.push({ field: 'phone', code: 'errors.phone_format' });
+    if (s.siteIdCode && !/^[0-9A-Z]{10}$/.test(s.siteIdCode))
+      problems.push({ field: 'siteIdCode', code: 'org.tenant.site_id_code_format' });
+    if (s.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.email))
+      problems.push({ field: 'email', code: 'errors.email_format' });
+    if (s.phone && !/^[0-9+() -]{5,30}$/.test(s.phone))
+      problems.push({ field: 'phone', code: 'errors.phone_format' });
     for (const h of s.hosts) {
-      if (!/^[a-z0-9.-]+(:[0-9]+)?$/.test(h) || h.length > 253) problems.push({ field: 'hosts', code: 'org.tenant.host_format', params: { host: h } });
+      if (!/^[a-z0-9.-]+(:[0-9]+)?$/.test(h) || h.length > 253)
+        problems.push({ field: 'hosts', code: 'org.tenant.host_format', params: { host: h } });
     }
     const taken = (await store.hostOwners(db.kysely, s.hosts)).filter((o) => o.tenantId !== tenantId);
-    for (const o of taken) problems.push({ field: 'hosts', code: 'org.tenant.host_taken', params: { host: o.host } });
+    for (const o of taken)
+      problems.push({ field: 'hosts', code: 'org.tenant.host_taken', params: { host: o.host } });
     if (problems.length > 0) {
-      if (taken.length > 0 && problems.length === taken.length) throw new DomainError('conflict', 'org.tenant.host_taken', { host: taken[0]!.host }, problems);
+      if (taken.length > 0 && problems.length === taken.length)
+        throw new DomainError('conflict', 'org.tenant.host_taken', { host: taken[0]!.host }, problems);
       throw invalidFields(problems);
     }
     return s;

@@ -76,11 +76,17 @@ export async function updateTenant(db: Executor, tenantId: string, s: TenantSett
 async function replaceHosts(db: Executor, tenantId: string, hosts: string[]) {
   await db.deleteFrom('org.tenant_host').where('tenant_id', '=', tenantId).execute();
   if (hosts.length > 0) {
-    await db.insertInto('org.tenant_host').values(hosts.map((host) => ({ host, tenant_id: tenantId }))).execute();
+    await db
+      .insertInto('org.tenant_host')
+      .values(hosts.map((host) => ({ host, tenant_id: tenantId })))
+      .execute();
   }
 }
 
-export async function hostOwners(db: Executor, hosts: string[]): Promise<{ host: string; tenantId: string }[]> {
+export async function hostOwners(
+  db: Executor,
+  hosts: string[],
+): Promise<{ host: string; tenantId: string }[]> {
   if (hosts.length === 0) return [];
   const rows = await db.selectFrom('org.tenant_host').selectAll().where('host', 'in', hosts).execute();
   return rows.map((r) => ({ host: r.host, tenantId: r.tenant_id }));

@@ -86,6 +86,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     },
   } as pg.CustomTypesConfig;
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  // An idle connection the server closes (restart, failover) is dropped from the pool and replaced on
+  // the next checkout; without a listener its 'error' event would crash the process.
+  pool.on('error', (err) => process.emitWarning(`PostgreSQL idle connection closed: ${err.message}`));
   // Fail at start-up, not at the first request, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
@@ -106,7 +109,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     async close() {
-      await kysely.destroy(); // ends the pool
+      await kysely.destroy();
+      // Kysely ends the pool only if it ever ran a query through it.
+      if (!pool.ended) await pool.end();
     },
   };
 }

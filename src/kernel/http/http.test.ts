@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+
+describe('HTTP kernel', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '40' } });
+  });
+  after(() => t.drop());
+
+  it('sends security headers: CSP without inline script, no framing, nosniff', async () => {
+    const res = await t.app.inject({ url: '/' });
+    const csp = String(res.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['strict-transport-security'], undefined, 'HSTS only in production');
+  });
+
+  it('gives every response a request id, keeping a well-formed one from the caller', async () => {
+    const mine = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(mine.headers['x-request-id'], 'abc-123');
+    const bad = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': '<script>' } });
+    assert.match(String(bad.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  });
+
+  it('serves health, readiness and Prometheus metrics', async () => {
+    assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
+    assert.equal((await t.app.inject({ url: '/readyz' })).statusCode, 200);
+    const metrics = await t.app.inject({ url: '/metrics' });
+    assert.match(String(metrics.headers['content-type']), /^text\/plain/);
+    assert.match(metrics.body, /http_request_duration_seconds_bucket/);
+    assert.match(metrics.body, /process_resident_memory_bytes/);
+  });
+
+  it('answers an unknown API path with problem+json and an unknown page with a friendly page', async () => {
+    const api = await t.app.inject({ url: '/api/v1/nothing-here' });
+    assert.equal(api.statusCode, 404);
+    assert.match(String(api.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(api.json().code, 'errors.not_found');
+    const page = await t.app.inject({ url: '/nothing-here', headers: { accept: 'text/html' } });
+    assert.equal(page.statusCode, 404);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(page.body, /页面不存在/);
+    assert.match(page.body, /<a href="\/">返回首页<\/a>/);
+  });
+
+  it('speaks English on request and remembers the choice in a cookie', async () => {
+    const res = await t.app.inject({ url: '/?lang=en' });
+    assert.match(res.body, /<html lang="en">/);
+    const cookie = res.cookies.find((c) => c.name === 'yw_lang');
+    assert.equal(cookie?.value, 'en');
+    const next = await t.app.inject({ url: '/divisions', cookies: { yw_lang: 'en' } });
+    assert.match(next.body, /Administrative divisions/);
+    const api = await t.app.inject({ url: '/api/v1/divisions/999999', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    assert.match(api.json().detail, /no division with code 999999/);
+  });
+
+  it('refuses a form post without the CSRF token', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/workbench/site',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      payload: 'name=x',
+    });
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /表单已过期/);
+  });
+
+  it('rate-limits a client that sends too many requests, with problem+json', async () => {
+    let last = 0;
+    let body: { code?: string } = {};
+    for (let i = 0; i < 60 && last !== 429; i++) {
+      const res = await t.app.inject({ url: '/api/v1/department-types', remoteAddress: '10.9.8.7' });
+      last = res.statusCode;
+      if (last === 429) body = res.json();
+    }
+    assert.equal(last, 429);
+    assert.equal(body.code, 'errors.rate_limited');
+    const other = await t.app.inject({ url: '/api/v1/department-types', remoteAddress: '10.9.8.8' });
+    assert.equal(other.statusCode, 200);
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { catalogFor } from '../src/kernel/i18n/index.ts';
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) sources(p, out);
+    else if (/\.tsx?$/.test(name) && !/\.(test|store|gen)\.ts$/.test(name)) out.push(p); // stores name tables, not messages
+  }
+  return out;
+}
+
+describe('locale files', () => {
+  const zh = catalogFor('zh-CN');
+  const en = catalogFor('en');
+
+  it('have the same keys in zh-CN and en', () => {
+    assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort());
+  });
+
+  it('have no empty message', () => {
+    for (const [k, v] of [...Object.entries(zh), ...Object.entries(en)]) assert.ok(v.trim(), k);
+  });
+
+  it('keep the same placeholders in both languages', () => {
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const k of Object.keys(zh)) assert.deepEqual(names(en[k] ?? ''), names(zh[k]!), k);
+  });
+
+  it('hold every literal key the code uses', () => {
+    const used = new Set<string>();
+    for (const file of sources('src')) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/['"`]((?:errors|org|common|nav|layout|home|api_docs|error_page|form|pagination|workbench)\.[a-z_.]+[a-z_])['"`]/g)) {
+        used.add(m[1]!);
+      }
+    }
+    const missing = [...used].filter((k) => !(k in zh) && !Object.keys(zh).some((z) => z.startsWith(`${k}.`)));
+    assert.deepEqual(missing, []);
+  });
+});

@@ -21,9 +21,14 @@ describe('committed generated files', () => {
   });
 
   it('documents every API operation with a summary and a response schema', () => {
-    const spec = t.app.swagger() as { openapi: string; paths: Record<string, Record<string, { summary?: string; responses?: object }>> };
+    const spec = t.app.swagger() as {
+      openapi: string;
+      paths: Record<string, Record<string, { summary?: string; responses?: object }>>;
+    };
     assert.equal(spec.openapi, '3.1.0');
-    const operations = Object.entries(spec.paths).flatMap(([p, ms]) => Object.entries(ms).map(([m, op]) => ({ p, m, op })));
+    const operations = Object.entries(spec.paths).flatMap(([p, ms]) =>
+      Object.entries(ms).map(([m, op]) => ({ p, m, op })),
+    );
     assert.ok(operations.length >= 10);
     for (const { p, m, op } of operations) {
       assert.ok(p.startsWith('/api/v1/'), `${p} is under /api/v1`);

@@ -21,8 +21,20 @@ new RuleTester({ languageOptions: { parser: tseslint.parser } }).run('module-bou
     { filename: inPortal, code: "import { usePage } from '../kernel/pages/index.tsx';" },
   ],
   invalid: [
-    { filename: inPortal, code: "import { findDivision } from '../modules/org/division.store.ts';", errors: [{ messageId: 'deep' }] },
-    { filename: inServices, code: "export { DEPARTMENT_TYPES } from '../org/department-types.ts';", errors: [{ messageId: 'deep' }] },
-    { filename: inServices, code: "const m = await import('../org/tenant.service.ts');", errors: [{ messageId: 'deep' }] },
+    {
+      filename: inPortal,
+      code: "import { findDivision } from '../modules/org/division.store.ts';",
+      errors: [{ messageId: 'deep' }],
+    },
+    {
+      filename: inServices,
+      code: "export { DEPARTMENT_TYPES } from '../org/department-types.ts';",
+      errors: [{ messageId: 'deep' }],
+    },
+    {
+      filename: inServices,
+      code: "const m = await import('../org/tenant.service.ts');",
+      errors: [{ messageId: 'deep' }],
+    },
   ],
 });

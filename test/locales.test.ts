@@ -34,11 +34,15 @@ describe('locale files', () => {
     const used = new Set<string>();
     for (const file of sources('src')) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/['"`]((?:errors|org|common|nav|layout|home|api_docs|error_page|form|pagination|workbench)\.[a-z_.]+[a-z_])['"`]/g)) {
+      for (const m of text.matchAll(
+        /['"`]((?:errors|org|common|nav|layout|home|api_docs|error_page|form|pagination|workbench)\.[a-z_.]+[a-z_])['"`]/g,
+      )) {
         used.add(m[1]!);
       }
     }
-    const missing = [...used].filter((k) => !(k in zh) && !Object.keys(zh).some((z) => z.startsWith(`${k}.`)));
+    const missing = [...used].filter(
+      (k) => !(k in zh) && !Object.keys(zh).some((z) => z.startsWith(`${k}.`)),
+    );
     assert.deepEqual(missing, []);
   });
 });

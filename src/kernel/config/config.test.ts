@@ -19,7 +19,8 @@ describe('loadConfig', () => {
 
   it('lists every invalid setting at once', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', DATABASE_POOL_SIZE: '0' }),
+      () =>
+        loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', DATABASE_POOL_SIZE: '0' }),
       (e: unknown) => {
         assert.ok(e instanceof ConfigError);
         assert.equal(e.problems.length, 4);

@@ -38,7 +38,9 @@ describe('migrate', () => {
       '0012_bad.sql': 'create table m2.half (id int); select no_such_function();',
     });
     await assert.rejects(() => migrate(t.db, { dir }), /0012_bad failed/);
-    const half = await t.db.withSession((s) => s.query<{ r: string | null }>("select to_regclass('m2.half')::text as r"));
+    const half = await t.db.withSession((s) =>
+      s.query<{ r: string | null }>("select to_regclass('m2.half')::text as r"),
+    );
     assert.equal(half[0]?.r, null);
     assert.deepEqual((await migrationStatus(t.db, dir)).pending, ['0012_bad']);
   });
@@ -50,23 +52,33 @@ describe('migrate', () => {
     await assert.rejects(() => migrate(t.db, { dir }), /edited after it was applied/);
   });
 
-  it('migrates exactly once when several nodes start at the same time', { skip: !process.env.DATABASE_URL && 'needs PostgreSQL' }, async () => {
-    const dir = migrationsDir({
-      '0031_a.sql': 'create schema m4; create table m4.counter (n int);',
-      '0032_b.sql': 'insert into m4.counter values (1);',
-    });
-    // Four connection pools to the same database, migrating concurrently.
-    const name = (await t.db.withSession((s) => s.query<{ d: string }>('select current_database() as d')))[0]!.d;
-    const u = new URL(process.env.DATABASE_URL!);
-    u.pathname = `/${name}`;
-    const nodes = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ databaseUrl: u.toString(), poolSize: 2 })));
-    try {
-      const applied = await Promise.all(nodes.map((n) => migrate(n, { dir })));
-      assert.equal(applied.flat().length, 2);
-      const rows = await t.db.withSession((s) => s.query<{ c: number }>('select count(*)::int as c from m4.counter'));
-      assert.equal(rows[0]?.c, 1);
-    } finally {
-      await Promise.all(nodes.map((n) => n.close()));
-    }
-  });
+  it(
+    'migrates exactly once when several nodes start at the same time',
+    { skip: !process.env.DATABASE_URL && 'needs PostgreSQL' },
+    async () => {
+      const dir = migrationsDir({
+        '0031_a.sql': 'create schema m4; create table m4.counter (n int);',
+        '0032_b.sql': 'insert into m4.counter values (1);',
+      });
+      // Four connection pools to the same database, migrating concurrently.
+      const name = (
+        await t.db.withSession((s) => s.query<{ d: string }>('select current_database() as d'))
+      )[0]!.d;
+      const u = new URL(process.env.DATABASE_URL!);
+      u.pathname = `/${name}`;
+      const nodes = await Promise.all(
+        [1, 2, 3, 4].map(() => openDatabase({ databaseUrl: u.toString(), poolSize: 2 })),
+      );
+      try {
+        const applied = await Promise.all(nodes.map((n) => migrate(n, { dir })));
+        assert.equal(applied.flat().length, 2);
+        const rows = await t.db.withSession((s) =>
+          s.query<{ c: number }>('select count(*)::int as c from m4.counter'),
+        );
+        assert.equal(rows[0]?.c, 1);
+      } finally {
+        await Promise.all(nodes.map((n) => n.close()));
+      }
+    },
+  );
 });

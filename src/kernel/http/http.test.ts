@@ -54,7 +54,10 @@ describe('HTTP kernel', () => {
     assert.equal(cookie?.value, 'en');
     const next = await t.app.inject({ url: '/divisions', cookies: { yw_lang: 'en' } });
     assert.match(next.body, /Administrative divisions/);
-    const api = await t.app.inject({ url: '/api/v1/divisions/999999', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    const api = await t.app.inject({
+      url: '/api/v1/divisions/999999',
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    });
     assert.match(api.json().detail, /no division with code 999999/);
   });
 

@@ -52,15 +52,13 @@ export function createTenantService(db: Database) {
       const settings = await checkSettings(input, input.tenantId);
       if ((await all()).some((t) => t.tenantId === input.tenantId))
         throw new DomainError('conflict', 'org.tenant.exists');
-      await db.kysely
-        .transaction()
-        .execute((trx) =>
-          store.insertTenant(trx, {
-            ...settings,
-            tenantId: input.tenantId,
-            isDefault: input.isDefault ?? false,
-          }),
-        );
+      await db.kysely.transaction().execute((trx) =>
+        store.insertTenant(trx, {
+          ...settings,
+          tenantId: input.tenantId,
+          isDefault: input.isDefault ?? false,
+        }),
+      );
       cache = undefined;
       return get(input.tenantId);
     },

@@ -36,7 +36,7 @@ async function start() {
     cfg.publicUrl ?? address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost');
   const db = cfg.databaseUrl
     ? 'PostgreSQL'
-    : `PGlite (${path.relative(process.cwd(), cfg.dataDir) || '.'}/pgdata)`;
+    : `PGlite (${path.join(path.relative(process.cwd(), cfg.dataDir).startsWith('..') ? cfg.dataDir : path.relative(process.cwd(), cfg.dataDir), 'pgdata')})`;
   process.stdout.write(
     [
       '',

@@ -86,3 +86,33 @@ describe('HTTP kernel', () => {
     assert.equal(other.statusCode, 200);
   });
 });
+
+describe('HTTP kernel in production', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({
+      env: { NODE_ENV: 'production', SECRET_KEY: 'a-production-secret-of-enough-length-0123' },
+    });
+  });
+  after(() => t.drop());
+
+  it('sends HSTS and a secure language cookie', async () => {
+    const res = await t.app.inject({ url: '/?lang=en' });
+    assert.match(String(res.headers['strict-transport-security']), /max-age=31536000/);
+    assert.equal(res.cookies.find((c) => c.name === 'yw_lang')?.secure, true);
+  });
+
+  it('does not mount the workbench or any write API until identity lands', async () => {
+    assert.equal(
+      (await t.app.inject({ url: '/workbench', headers: { accept: 'text/html' } })).statusCode,
+      404,
+    );
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/divisions',
+      payload: { code: '330108', name: 'x' },
+    });
+    assert.equal(write.statusCode, 404);
+    assert.equal((await t.app.inject({ url: '/api/v1/divisions/330000' })).statusCode, 200);
+  });
+});

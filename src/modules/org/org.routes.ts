@@ -270,6 +270,35 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
 
   if (!deps.admin) return;
 
+  // Tenants (sites) of this deployment: the operator's view. Admin only, like every write below.
+  app.get(
+    '/api/v1/tenants',
+    {
+      schema: {
+        tags: ['site'],
+        summary: 'Every site (tenant) this deployment runs (admin)',
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Site')) }) },
+      },
+    },
+    async () => ({ items: (await tenants.all()).map(site) }),
+  );
+
+  app.post(
+    '/api/v1/tenants',
+    {
+      schema: {
+        tags: ['site'],
+        summary: 'Open a site for a division (admin); its tenantId is the division code',
+        body: Type.Object(
+          { tenantId: Type.String({ maxLength: 12 }), ...SiteInput.properties },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Site'), ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(site(await tenants.create(req.body))),
+  );
+
   app.post(
     '/api/v1/divisions',
     {

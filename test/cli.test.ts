@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+
+// The CLI always runs on its own PGlite data dir here, whatever DATABASE_URL the suite has.
+function yiwang(args: string[], dataDir: string) {
+  return spawnSync(process.execPath, ['bin/yiwang.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    timeout: 120_000,
+  });
+}
+
+describe('yiwang divisions import --csv', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'yw-cli-'));
+
+  it('reports every bad row with its line, exits non-zero, and imports nothing', () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'code,name\n110000,北京市\n11010,短代码\n999901,无上级\n110000,北京市\n');
+    const run = yiwang(['divisions', 'import', '--csv', bad], path.join(dir, 'data'));
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /line 3: 11010: .*org\.division\.code_length/);
+    assert.match(run.stderr, /line 4: 999901: .*org\.division\.parent_missing/);
+    assert.match(run.stderr, /line 5: 110000: .*org\.division\.duplicate_in_file/);
+    assert.match(run.stderr, /yiwang: 3 bad row\(s\); nothing imported\n$/);
+  });
+
+  it('imports a good file, and a second run changes nothing', () => {
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(
+      good,
+      '\uFEFFcode,name\n110000,"北京市"\n110100,市辖区\n110101,东城区\n110101001,东华门街道\n',
+    );
+    const first = yiwang(['divisions', 'import', '--csv', good], path.join(dir, 'data'));
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /imported 4 divisions .*: 4 new, 0 changed, 0 unchanged/);
+    const second = yiwang(['divisions', 'import', '--csv', good], path.join(dir, 'data'));
+    assert.match(second.stdout, /0 new, 0 changed, 4 unchanged/);
+  });
+
+  it('stops with one line for a missing file or an invalid setting', () => {
+    const missing = yiwang(
+      ['divisions', 'import', '--csv', path.join(dir, 'nope.csv')],
+      path.join(dir, 'data'),
+    );
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^yiwang: 找不到文件 .*nope\.csv。\n$/);
+    const config = spawnSync(process.execPath, ['bin/yiwang.js', 'migrate'], {
+      encoding: 'utf8',
+      env: { ...process.env, PORT: 'x', DATABASE_URL: '' },
+    });
+    assert.equal(config.status, 1);
+    assert.match(config.stderr, /PORT: must be an integer/);
+  });
+});

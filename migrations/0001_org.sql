@@ -15,6 +15,9 @@ create table org.division (
   updated_at timestamptz not null default now(),
   check ((level = 'national') = (parent_code is null))
 );
+-- The root of the tree. GB/T 2260 gives the nation no code; 000000 is reserved for it.
+insert into org.division (code, name, level, parent_code, source) values ('000000', '中华人民共和国', 'national', null, 'yiwang');
+
 create index division_parent_idx on org.division (parent_code, code);
 create index division_name_idx on org.division (name text_pattern_ops);
 

@@ -147,7 +147,9 @@ divisions
       if (e instanceof ImportRejected) {
         const t = translator('zh-CN');
         for (const p of e.problems.slice(0, 50))
-          process.stderr.write(`line ${p.line}: ${p.code}: ${t(p.reason)} (${p.reason})\n`);
+          process.stderr.write(
+            `${p.file ? `${p.file} ` : ''}line ${p.line}: ${p.code}: ${t(p.reason)} (${p.reason})\n`,
+          );
         if (e.problems.length > 50) process.stderr.write(`… and ${e.problems.length - 50} more\n`);
         await db.close();
         fail(`${e.problems.length} bad row(s); nothing imported`);

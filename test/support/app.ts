@@ -47,6 +47,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Tests write through services as well as HTTP; a cache would show them stale pages.
+    PUBLIC_CACHE_SECONDS: '0',
     ...overrides,
   });
 }

@@ -26,6 +26,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Public base URL printed at start (and used in links that leave the site). */
   publicUrl: string | undefined;
+  /** Seconds a public page or reference-data answer may be served from the micro-cache (0: off). */
+  publicCacheSeconds: number;
   /** Seed the demo region when the database is empty. */
   seedDemo: boolean;
 }
@@ -49,6 +51,11 @@ export const CONFIG_VARIABLES = [
   ['RATE_LIMIT_PER_MINUTE', '600', 'requests per minute per client IP'],
   ['BODY_LIMIT_BYTES', '1048576', 'largest request body'],
   ['PUBLIC_URL', '(derived from HOST and PORT)', 'public base URL'],
+  [
+    'PUBLIC_CACHE_SECONDS',
+    '10',
+    'how long anonymous GETs of public pages may be served from the micro-cache; 0 turns it off',
+  ],
   ['SEED_DEMO', 'true (false in production)', 'seed the demo region into an empty database'],
   ['CONFIG_FILE', '(none)', 'JSON file with any of these keys; environment variables win'],
 ] as const;
@@ -143,6 +150,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 100_000_000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
+    publicCacheSeconds: int('PUBLIC_CACHE_SECONDS', 10, 0, 3600),
     seedDemo: bool('SEED_DEMO', !production),
   };
   if (problems.length > 0) throw new ConfigError(problems);

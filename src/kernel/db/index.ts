@@ -2,7 +2,8 @@
  * The database: PGlite (embedded, data dir on disk) by default, PostgreSQL when DATABASE_URL is set.
  * Both speak the same SQL, so everything above this file is written once.
  */
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
@@ -48,8 +49,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPGlite(options.pgliteDir);
 }
 
+/**
+ * Creating a PGlite cluster (initdb) grows the WASM heap to ~700 MB, and WASM memory never shrinks.
+ * So a new data directory is created in a short-lived child process; this process then opens the
+ * existing cluster at about a third of that.
+ */
+function initPGliteCluster(dir: string): void {
+  if (existsSync(path.join(dir, 'PG_VERSION'))) return;
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const code = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = new PGlite(process.argv[1]); await db.waitReady; await db.close();`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', code, dir], { encoding: 'utf8' });
+  if (run.status !== 0)
+    throw new Error(`cannot create the embedded database in ${dir}: ${run.stderr.trim()}`);
+}
+
 async function openPGlite(dir: string | undefined): Promise<Database> {
-  if (dir) mkdirSync(path.dirname(dir), { recursive: true });
+  if (dir) initPGliteCluster(dir);
   const pgl = new PGlite(dir, {
     parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
   });
@@ -114,4 +130,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       if (!pool.ended) await pool.end();
     },
   };
+}
+
+/**
+ * Whether an error is PostgreSQL's unique violation (23505): two concurrent writes both passed the
+ * service's check and the unique key decided. Callers turn it into a 409 conflict.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
 }

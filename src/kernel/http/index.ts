@@ -19,6 +19,7 @@ import { DomainError, type FieldProblem } from '../errors.ts';
 import { negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
 import { renderDocument, type Layout, type PageContent, type SiteInfo } from '../pages/index.tsx';
 import { registerCsrf } from './csrf.ts';
+import { registerPublicCache } from './public-cache.ts';
 import { internalProblem, problemFor, toDomainError } from './problem.ts';
 
 export { problemFor, type Problem } from './problem.ts';
@@ -112,7 +113,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   });
   await app.register(cookie, { secret: config.secretKey });
   await app.register(formbody);
-  registerCsrf(app, config.secretKey, production);
+  const issueCsrfToken = registerCsrf(app, config.secretKey, production);
   await app.register(fastifyStatic, {
     root: path.join(projectRoot, 'public'),
     prefix: '/static/',
@@ -137,16 +138,22 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       });
     }
     req.t = translator(req.locale);
-    req.site = await options.siteFor(req.hostname);
+    // req.host keeps the port, so a site can claim host:port; siteFor falls back to the bare name.
+    req.site = await options.siteFor(req.host);
   });
+  registerPublicCache(app, config.publicCacheSeconds);
 
   app.decorateReply('page', function (this: FastifyReply, page: PageContent, status = 200) {
     const req = this.request;
+    const reply = this;
     const html = renderDocument(options.layouts[page.area], page, {
       t: req.t,
       locale: req.locale,
       url: req.url,
-      csrfToken: req.csrfToken,
+      // Issued only if a form on the page asks for it.
+      get csrfToken() {
+        return issueCsrfToken(req, reply);
+      },
       site: req.site,
       siteDomain: req.hostname,
       workbench: config.nodeEnv !== 'production',

@@ -50,7 +50,7 @@ export function toDomainError(error: unknown): DomainError | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new DomainError('too_large', 'errors.body_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new DomainError('invalid', 'errors.unsupported_media_type');
+      return new DomainError('unsupported', 'errors.unsupported_media_type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new DomainError('invalid', 'errors.malformed_body');
@@ -60,7 +60,7 @@ export function toDomainError(error: unknown): DomainError | null {
     return new DomainError('invalid', 'errors.malformed_body');
   if (e.statusCode === 404) return new DomainError('not_found', 'errors.not_found');
   if (e.statusCode === 413) return new DomainError('too_large', 'errors.body_too_large');
-  if (e.statusCode === 415) return new DomainError('invalid', 'errors.unsupported_media_type');
+  if (e.statusCode === 415) return new DomainError('unsupported', 'errors.unsupported_media_type');
   return null;
 }
 

@@ -1,5 +1,5 @@
 /** Use-cases on departments (部门): create, edit, deactivate and reactivate; never hard-delete. */
-import type { Database, Executor } from '../../kernel/db/index.ts';
+import { isUniqueViolation, type Database, type Executor } from '../../kernel/db/index.ts';
 import { conflict, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
 import { isWithin } from './division-code.ts';
 import { findDivision } from './division.store.ts';
@@ -65,10 +65,22 @@ export function createDepartmentService(db: Database) {
         params: { code: f.divisionCode },
       });
     if (f.parentId !== null) {
-      const parent = f.parentId === selfId ? undefined : await store.findDepartment(ex, tenantId, f.parentId);
+      const parent = await store.findDepartment(ex, tenantId, f.parentId);
       if (!parent) problems.push({ field: 'parentId', code: 'org.department.parent_unknown' });
+      else if (
+        selfId !== undefined &&
+        (await store.selfAndAncestorIds(ex, tenantId, parent.id)).includes(selfId)
+      )
+        problems.push({ field: 'parentId', code: 'org.department.parent_cycle' });
       else if (division && !isWithin(division.code, parent.divisionCode))
         problems.push({ field: 'parentId', code: 'org.department.parent_outside' });
+    }
+    if (selfId !== undefined && division) {
+      // Moving a department must not strand its sub-departments outside its new division.
+      const stranded = (await store.childDivisionCodes(ex, tenantId, selfId)).some(
+        (c) => !isWithin(c, division.code),
+      );
+      if (stranded) problems.push({ field: 'divisionCode', code: 'org.department.children_outside' });
     }
     // GB 32100 shape only; the check-character arithmetic lives with the identifier checks (identity module).
     if (f.creditCode && !/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(f.creditCode))
@@ -120,7 +132,7 @@ async function uniqueGuard<T>(write: () => Promise<T>, name: string): Promise<T>
   try {
     return await write();
   } catch (e) {
-    if ((e as { code?: string }).code === '23505') {
+    if (isUniqueViolation(e)) {
       throw conflict('org.department.name_taken', { name }, [
         { field: 'name', code: 'org.department.name_taken', params: { name } },
       ]);

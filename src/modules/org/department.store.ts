@@ -182,3 +182,27 @@ export async function countDepartments(db: Executor, tenantId: string): Promise<
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** The ids of a department and every department above it, nearest first. */
+export async function selfAndAncestorIds(db: Executor, tenantId: string, id: number): Promise<number[]> {
+  const result = await sql<{ id: number }>`
+    with recursive up as (
+      select id, parent_id, 0 as depth from org.department where tenant_id = ${tenantId} and id = ${id}
+      union all
+      select d.id, d.parent_id, up.depth + 1 from org.department d
+        join up on d.tenant_id = ${tenantId} and d.id = up.parent_id
+       where up.depth < 100
+    )
+    select id from up order by depth`.execute(db);
+  return result.rows.map((r) => Number(r.id));
+}
+
+export async function childDivisionCodes(db: Executor, tenantId: string, id: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('org.department')
+    .select('division_code')
+    .where('tenant_id', '=', tenantId)
+    .where('parent_id', '=', id)
+    .execute();
+  return rows.map((r) => r.division_code);
+}

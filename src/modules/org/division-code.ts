@@ -27,9 +27,17 @@ export function levelOf(code: string): { level: DivisionLevel } | { reason: stri
   if (!/^\d+$/.test(code)) return { reason: 'org.division.code_not_digits' };
   if (code === NATIONAL_CODE) return { level: 'national' };
   if (code.length === 12) {
+    // A village's first nine digits are its township's code.
+    const township = levelOf(code.slice(0, 9));
+    if (!('level' in township)) return township;
     return code.slice(9) === '000' ? { reason: 'org.division.code_zero_part' } : { level: 'village' };
   }
   if (code.length === 9) {
+    // A township's first six digits are its county's code, or a city's that has no counties (东莞 441900).
+    const county = levelOf(code.slice(0, 6));
+    if (!('level' in county)) return county;
+    if (county.level !== 'county' && county.level !== 'city')
+      return { reason: 'org.division.code_zero_part' };
     return code.slice(6) === '000' ? { reason: 'org.division.code_zero_part' } : { level: 'township' };
   }
   if (code.length !== 6) return { reason: 'org.division.code_length' };
@@ -43,7 +51,8 @@ export function levelOf(code: string): { level: DivisionLevel } | { reason: stri
 /**
  * The codes that may be this code's parent, nearest first. A county normally sits under its city
  * (XXYY00), but GB/T 2260 lists without the 市辖区 placeholder put a municipality's districts straight
- * under the province; a township may sit under a city that has no counties (东莞 441900).
+ * under the province. A township sits under the six-digit code it starts with: its county, or a city
+ * that has no counties (东莞 441900).
  */
 export function parentCandidates(code: string): string[] {
   const level = levelOf(code);
@@ -58,7 +67,7 @@ export function parentCandidates(code: string): string[] {
     case 'county':
       return [`${code.slice(0, 4)}00`, `${code.slice(0, 2)}0000`];
     case 'township':
-      return [code.slice(0, 6), `${code.slice(0, 4)}00`];
+      return [code.slice(0, 6)];
     case 'village':
       return [code.slice(0, 9)];
   }

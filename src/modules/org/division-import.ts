@@ -25,12 +25,16 @@ export interface DivisionInput {
   /** Optional claims from a CSV, checked against what the code says. */
   level?: string | undefined;
   parentCode?: string | undefined;
-  /** Line in the source file, for error reports. */
+  /** Where the row came from, for error reports. */
   line?: number | undefined;
+  file?: string | undefined;
+  /** Set when the row could not even be read (broken CSV quoting). */
+  unreadable?: boolean;
 }
 
 export interface RowProblem {
   line: number;
+  file?: string | undefined;
   code: string;
   reason: string;
 }
@@ -63,11 +67,14 @@ export async function* chinaDivisionRows(options: {
   for (const [file, pad] of files) {
     if (options.only && !options.only.includes(file)) continue;
     for await (const row of readCsv(path.join(dir, file))) {
-      const code = pad(row.values[0] ?? '');
+      const code = pad(row.values?.[0] ?? '');
+      // 金门县 appears once more as a township (350527000) and a village (350527000000): placeholders
+      // with an all-zero level part, not divisions.
+      if (code.length > 6 && code.endsWith('000')) continue;
       // A city without counties (东莞 4419) is repeated as its own "area" 441900: one division, not two.
       if (seen.has(code)) continue;
       seen.add(code);
-      yield { code, name: row.values[1] ?? '', line: row.line };
+      yield { code, name: row.values?.[1] ?? '', line: row.line, file };
     }
   }
 }
@@ -81,7 +88,7 @@ function chinaDivisionDir(): string {
 }
 
 /** A small CSV reader (RFC 4180 quoting), line by line so 600,000 rows never sit in one string. */
-export async function* readCsv(file: string): AsyncGenerator<{ line: number; values: string[] }> {
+export async function* readCsv(file: string): AsyncGenerator<{ line: number; values: string[] | null }> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let n = 0;
   for await (const raw of lines) {
@@ -91,44 +98,51 @@ export async function* readCsv(file: string): AsyncGenerator<{ line: number; val
   }
 }
 
-export function parseCsvLine(line: string): string[] {
+/**
+ * One CSV line's fields (RFC 4180 quoting), or null when the quoting is broken: an unterminated quote,
+ * or text after a closing quote. A broken row is reported, never guessed at.
+ */
+export function parseCsvLine(line: string): string[] | null {
   const out: string[] = [];
   let i = 0;
-  while (i <= line.length) {
+  for (;;) {
     if (line[i] === '"') {
       let v = '';
       i++;
-      while (i < line.length) {
+      for (;;) {
+        if (i >= line.length) return null;
         if (line[i] === '"' && line[i + 1] === '"') {
           v += '"';
           i += 2;
         } else if (line[i] === '"') break;
         else v += line[i++];
       }
-      i++; // closing quote
+      i++; // the closing quote
+      while (line[i] === ' ' || line[i] === '\t') i++;
       out.push(v);
-      if (line[i] === ',') i++;
-      else break;
+      if (i >= line.length) return out;
+      if (line[i] !== ',') return null;
+      i++;
     } else {
       const end = line.indexOf(',', i);
       out.push((end === -1 ? line.slice(i) : line.slice(i, end)).trim());
-      if (end === -1) break;
+      if (end === -1) return out;
       i = end + 1;
     }
   }
-  return out;
 }
 
 /** Rows from a CSV with a header naming at least code and name (optional level, parent_code). */
 export async function* csvRows(file: string): AsyncGenerator<DivisionInput> {
   if (!existsSync(file)) throw new DomainError('invalid', 'org.import.file_missing', { file });
   const header = await firstLine(file);
-  const cols = parseCsvLine(header.replace(/^\uFEFF/, '')).map((c) => c.toLowerCase());
+  const cols = (parseCsvLine(header.replace(/^\uFEFF/, '')) ?? []).map((c) => c.toLowerCase());
   const at = (name: string) => cols.indexOf(name);
   if (at('code') < 0 || at('name') < 0) throw new DomainError('invalid', 'org.import.header', { header });
   for await (const row of readCsv(file)) {
-    const get = (name: string) => (at(name) >= 0 ? row.values[at(name)]?.trim() || undefined : undefined);
+    const get = (name: string) => (at(name) >= 0 ? row.values?.[at(name)]?.trim() || undefined : undefined);
     yield {
+      ...(row.values ? {} : { unreadable: true }),
       code: get('code') ?? '',
       name: get('name') ?? '',
       level: get('level'),
@@ -163,42 +177,44 @@ export function checkRows(
 ): { ok: Checked[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const levels = new Map(existing);
-  const firstLine = new Map<string, number>();
+  const firstIndex = new Map<string, number>();
+  const problem = (r: DivisionInput, i: number, reason: string) =>
+    problems.push({ line: r.line ?? i + 1, ...(r.file ? { file: r.file } : {}), code: r.code, reason });
   rows.forEach((r, i) => {
+    if (r.unreadable) return problem(r, i, 'org.import.csv_syntax');
     const lv = levelOf(r.code);
-    const line = r.line ?? i + 1;
-    if (!('level' in lv)) return problems.push({ line, code: r.code, reason: lv.reason });
-    if (lv.level === 'national')
-      return problems.push({ line, code: r.code, reason: 'org.division.code_reserved' });
-    const before = firstLine.get(r.code);
-    if (before !== undefined)
-      return problems.push({ line, code: r.code, reason: 'org.division.duplicate_in_file' });
-    firstLine.set(r.code, line);
+    if (!('level' in lv)) return problem(r, i, lv.reason);
+    if (lv.level === 'national') return problem(r, i, 'org.division.code_reserved');
+    if (firstIndex.has(r.code)) return problem(r, i, 'org.division.duplicate_in_file');
+    firstIndex.set(r.code, i);
     levels.set(r.code, lv.level);
   });
   const ok: Checked[] = [];
   rows.forEach((r, i) => {
-    const line = r.line ?? i + 1;
-    if (firstLine.get(r.code) !== line) return;
+    if (firstIndex.get(r.code) !== i) return;
     const level = levels.get(r.code)!;
     const name = r.name.trim();
-    if (name.length === 0 || name.length > 100)
-      return problems.push({ line, code: r.code, reason: 'org.division.name_length' });
-    if (r.level && r.level !== level)
-      return problems.push({ line, code: r.code, reason: 'org.division.level_mismatch' });
+    if (name.length === 0 || name.length > 100) return problem(r, i, 'org.division.name_length');
+    if (r.level && r.level !== level) return problem(r, i, 'org.division.level_mismatch');
     const parentCode = parentCandidates(r.code).find((c) => {
       const pl = levels.get(c);
       return (
         pl !== undefined && levelRank(pl) < levelRank(level) && (level !== 'village' || pl === 'township')
       );
     });
-    if (!parentCode) return problems.push({ line, code: r.code, reason: 'org.division.parent_missing' });
-    if (r.parentCode && r.parentCode !== parentCode)
-      return problems.push({ line, code: r.code, reason: 'org.division.parent_mismatch' });
+    if (!parentCode) return problem(r, i, 'org.division.parent_missing');
+    if (r.parentCode && r.parentCode !== parentCode) return problem(r, i, 'org.division.parent_mismatch');
     ok.push({ code: r.code, name, level, parentCode, isAdministrative: isAdministrative(r.code, name) });
     if (progress && ok.length % BATCH === 0) progress('check', ok.length, rows.length);
   });
-  return { ok, problems: problems.sort((a, b) => a.line - b.line) };
+  // Report in input order: by file as read, then by line.
+  const order = new Map(rows.map((r, i) => [r.file ?? '', i]));
+  return {
+    ok,
+    problems: problems.sort(
+      (a, b) => (order.get(a.file ?? '') ?? 0) - (order.get(b.file ?? '') ?? 0) || a.line - b.line,
+    ),
+  };
 }
 
 export class ImportRejected extends Error {
@@ -214,7 +230,6 @@ export async function importDivisions(
 ): Promise<ImportResult> {
   const rows: DivisionInput[] = [];
   for await (const r of input) rows.push(r);
-  await ensureNationalRoot(db);
   const existing = await allDivisionCodes(db.kysely);
   const { ok, problems } = checkRows(rows, existing, options.progress);
   if (problems.length > 0) throw new ImportRejected(problems);
@@ -258,18 +273,4 @@ export async function importDivisions(
   });
   result.unchanged = result.rows - result.inserted - result.updated;
   return result;
-}
-
-export async function ensureNationalRoot(db: Database): Promise<void> {
-  await db.kysely
-    .insertInto('org.division')
-    .values({
-      code: NATIONAL_CODE,
-      name: '中华人民共和国',
-      level: 'national',
-      parent_code: null,
-      source: 'yiwang',
-    })
-    .onConflict((oc) => oc.column('code').doNothing())
-    .execute();
 }

@@ -124,6 +124,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions',
     {
+      config: { publicCache: true },
       schema: {
         tags,
         summary: 'Search divisions by name or code prefix; without q, the provinces',
@@ -150,6 +151,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions/:code',
     {
+      config: { publicCache: true },
       schema: {
         tags,
         summary: 'One division',
@@ -163,6 +165,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions/:code/children',
     {
+      config: { publicCache: true },
       schema: {
         tags,
         summary: 'The divisions directly under a division, by code',
@@ -177,6 +180,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions/:code/path',
     {
+      config: { publicCache: true },
       schema: {
         tags,
         summary: 'The path from the province down to this division',
@@ -190,6 +194,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/site',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['site'],
         summary: 'The site (tenant) serving this host name',
@@ -202,6 +207,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/department-types',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['departments'],
         summary: "Standard department types with their names in the caller's language",
@@ -218,6 +224,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/departments',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['departments'],
         summary: 'Departments of this site, optionally of one division (and below) or one type',
@@ -258,6 +265,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/departments/:id',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['departments'],
         summary: 'One department of this site',

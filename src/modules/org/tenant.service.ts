@@ -3,7 +3,7 @@
  * from its host name (the default tenant when no host matches). The list is small and read on every
  * request, so it is cached in memory for a few seconds; a change made on this node clears it at once.
  */
-import type { Database } from '../../kernel/db/index.ts';
+import { isUniqueViolation, type Database } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
 import { levelOf } from './division-code.ts';
 import { findDivision } from './division.store.ts';
@@ -52,12 +52,16 @@ export function createTenantService(db: Database) {
       const settings = await checkSettings(input, input.tenantId);
       if ((await all()).some((t) => t.tenantId === input.tenantId))
         throw new DomainError('conflict', 'org.tenant.exists');
-      await db.kysely.transaction().execute((trx) =>
-        store.insertTenant(trx, {
-          ...settings,
-          tenantId: input.tenantId,
-          isDefault: input.isDefault ?? false,
-        }),
+      await raceGuard(() =>
+        db.kysely
+          .transaction()
+          .execute((trx) =>
+            store.insertTenant(trx, {
+              ...settings,
+              tenantId: input.tenantId,
+              isDefault: input.isDefault ?? false,
+            }),
+          ),
       );
       cache = undefined;
       return get(input.tenantId);
@@ -65,7 +69,9 @@ export function createTenantService(db: Database) {
     async update(tenantId: string, input: TenantSettings): Promise<Tenant> {
       await get(tenantId);
       const settings = await checkSettings(input, tenantId);
-      await db.kysely.transaction().execute((trx) => store.updateTenant(trx, tenantId, settings));
+      await raceGuard(() =>
+        db.kysely.transaction().execute((trx) => store.updateTenant(trx, tenantId, settings)),
+      );
       cache = undefined;
       return get(tenantId);
     },
@@ -106,6 +112,16 @@ export function createTenantService(db: Database) {
       throw invalidFields(problems);
     }
     return s;
+  }
+}
+
+/** A host (or tenant) claimed by a concurrent request after our check: the unique key decides, as a 409. */
+async function raceGuard(write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new DomainError('conflict', 'errors.concurrent_change');
+    throw e;
   }
 }
 

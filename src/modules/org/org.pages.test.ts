@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { translator } from '../../kernel/i18n/index.ts';
+import { countDepartments, type Department } from './department.store.ts';
+
+const TENANT = '330000';
+const zh = translator('zh-CN');
+const HTML = { accept: 'text/html,application/xhtml+xml' };
+
+/** A 200 HTML page; returns its body. */
+function page(res: LightMyRequestResponse, status = 200): string {
+  assert.equal(res.statusCode, status, res.body.slice(0, 500));
+  assert.match(String(res.headers['content-type']), /^text\/html/);
+  assert.match(res.body, /^<!doctype html>/);
+  return res.body;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The column-page meta tags of the government website standard. */
+function assertColumnMeta(html: string, name: string, type: string) {
+  assert.match(html, new RegExp(`<meta name="ColumnName" content="${escapeRe(name)}"/>`));
+  assert.match(html, new RegExp(`<meta name="ColumnType" content="${escapeRe(type)}"/>`));
+  assert.match(html, /<meta name="SiteIDCode" content="3300000001"\/>/);
+}
+
+describe('org pages', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.drop());
+
+  const get = (url: string) => t.app.inject({ url, headers: HTML });
+  const departments = () => countDepartments(t.db.kysely, TENANT);
+
+  let seq = 0;
+  async function department(fields: Partial<Department> = {}): Promise<Department> {
+    return t.org.departments.create(TENANT, {
+      divisionCode: '330106',
+      name: `页面测试部门${++seq}`,
+      type: 'other',
+      ...fields,
+    });
+  }
+
+  describe('portal', () => {
+    it('renders /divisions with the provinces', async () => {
+      const html = page(await get('/divisions'));
+      assertColumnMeta(html, zh('org.division.title'), zh('org.division.column_type'));
+      assert.match(html, /<html lang="zh-CN">/);
+      assert.match(html, /<a href="\/divisions\/330000">浙江省<\/a>/);
+      assert.match(html, /<a href="\/divisions\/110000">北京市<\/a>/);
+    });
+
+    it('searches divisions, and says so when nothing matches', async () => {
+      const html = page(await get(`/divisions?q=${encodeURIComponent('西湖')}`));
+      assert.match(html, /<a href="\/divisions\/330106">西湖区<\/a>/);
+      const none = page(await get(`/divisions?q=${encodeURIComponent('不存在的地方')}`));
+      assert.match(none, /role="status"/);
+      assert.ok(none.includes(zh('org.division.no_match', { q: '不存在的地方' })));
+    });
+
+    it('renders /divisions/330100 with its path, children and departments', async () => {
+      const html = page(await get('/divisions/330100'));
+      assertColumnMeta(html, zh('org.division.title'), zh('org.division.column_type'));
+      assert.match(html, /<h1>杭州市<\/h1>/);
+      assert.match(html, /<a href="\/divisions\/330102">上城区<\/a>/);
+      assert.match(html, /<a href="\/divisions\/330106">西湖区<\/a>/);
+      assert.match(html, /<a href="\/divisions\/330000">浙江省<\/a>/, 'breadcrumb to the province');
+      assert.ok(html.includes('杭州市民政局'), 'the departments of the division');
+      assert.ok(!html.includes('西湖区民政局'), 'not those of the divisions below');
+    });
+
+    it('renders a township and a village (no children)', async () => {
+      page(await get('/divisions/330102001'));
+      const village = page(await get('/divisions/330102001051'));
+      assert.ok(village.includes(zh('org.division.no_children')));
+    });
+
+    it('answers an HTML 404 for an unknown code and 400 for a malformed one', async () => {
+      const missing = page(await get('/divisions/339999'), 404);
+      assert.ok(missing.includes(zh('org.division.not_found', { code: '339999' })));
+      page(await get('/divisions/33010'), 400);
+    });
+
+    it('renders /departments grouped by division', async () => {
+      const d = await department();
+      const html = page(await get('/departments'));
+      assertColumnMeta(html, zh('org.department.directory'), zh('org.department.column_type'));
+      assert.match(html, /浙江省财政厅/);
+      assert.match(html, new RegExp(`<a href="/departments/${d.id}">${d.name}</a>`));
+      assert.match(html, /<h2 id="div-330106">西湖区<\/h2>/);
+    });
+
+    it('renders /departments/:id', async () => {
+      const d = await department({ phone: '0571-88880000', address: '西湖区某路2号' });
+      const html = page(await get(`/departments/${d.id}`));
+      assertColumnMeta(html, zh('org.department.directory'), zh('org.department.column_type'));
+      assert.match(html, new RegExp(`<h1>${d.name}</h1>`));
+      assert.ok(html.includes('0571-88880000'));
+      assert.ok(html.includes('西湖区某路2号'));
+      assert.ok(html.includes(zh('org.department_type.other')));
+      assert.ok(!html.includes(zh('org.department.inactive_notice')));
+    });
+
+    it('keeps an inactive department’s page, with a notice, and leaves it out of the directory', async () => {
+      const d = await department();
+      await t.org.departments.setActive(TENANT, d.id, false);
+      const html = page(await get(`/departments/${d.id}`));
+      assert.ok(html.includes(zh('org.department.inactive_notice')));
+      assert.ok(!page(await get('/departments')).includes(d.name));
+    });
+
+    it('ignores a malformed offset on the portal lists', async () => {
+      for (const url of ['/divisions?offset=1.5', '/divisions?offset=-3', '/divisions/330100?offset=abc']) {
+        page(await get(url));
+      }
+    });
+
+    it('answers 404 for an unknown or malformed department id', async () => {
+      page(await get('/departments/999999'), 404);
+      page(await get('/departments/abc'), 404);
+      page(await get('/departments/0'), 404);
+    });
+
+    it('renders in English with ?lang=en', async () => {
+      const html = page(await get('/divisions?lang=en'));
+      assert.match(html, /<html lang="en">/);
+      assertColumnMeta(html, 'Administrative divisions', 'Government information');
+    });
+  });
+
+  describe('workbench lists', () => {
+    it('render the division and department lists', async () => {
+      assert.match(
+        page(await get('/workbench/divisions')),
+        /<a href="\/workbench\/divisions\/330000">浙江省<\/a>/,
+      );
+      assert.ok(page(await get('/workbench/departments')).includes('浙江省财政厅'));
+    });
+
+    it('ignore an offset that is not a whole number in range, as the portal pages do', async () => {
+      for (const url of [
+        '/workbench/divisions?offset=1.5',
+        '/workbench/departments?offset=1.5',
+        '/workbench/departments?offset=1e20',
+      ]) {
+        assert.equal((await get(url)).statusCode, 200, url);
+      }
+    });
+  });
+
+  describe('workbench department form', () => {
+    /** GETs the form and returns what a browser would send back: the cookie and the hidden token. */
+    async function openForm(url = '/workbench/departments/new') {
+      const res = await get(url);
+      const html = page(res);
+      const cookie = res.cookies.find((c) => c.name === 'yw_csrf');
+      assert.ok(cookie, 'the form sets the yw_csrf cookie');
+      const token = /<input type="hidden" name="_csrf" value="([^"]+)"\/>/.exec(html)?.[1];
+      assert.ok(token, 'the form carries a hidden _csrf field');
+      return { cookie: `yw_csrf=${cookie.value}`, token, html };
+    }
+    const post = (url: string, form: Record<string, string>, cookie?: string) =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: {
+          ...HTML,
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(cookie ? { cookie } : {}),
+        },
+        payload: new URLSearchParams(form).toString(),
+      });
+    const fields = (name: string) => ({ name, type: 'other', divisionCode: '330106', shortName: '简称' });
+
+    it('renders the form with the tenant as the default division', async () => {
+      const { html } = await openForm();
+      assert.match(html, /<input[^>]*id="field-divisionCode"[^>]*value="330000"/);
+      assert.ok(!html.includes('aria-invalid'));
+    });
+
+    it('refuses a post without a CSRF token (403), creating nothing', async () => {
+      const before = await departments();
+      const { cookie } = await openForm();
+      const res = await post('/workbench/departments', fields('无令牌局'), cookie);
+      const html = page(res, 403);
+      assert.ok(html.includes(zh('errors.csrf')));
+      assert.equal(await departments(), before);
+    });
+
+    it('refuses a wrong token, and a token without its cookie', async () => {
+      const before = await departments();
+      const { cookie, token } = await openForm();
+      page(
+        await post(
+          '/workbench/departments',
+          { ...fields('错令牌局'), _csrf: `${token.slice(0, -2)}xx` },
+          cookie,
+        ),
+        403,
+      );
+      page(await post('/workbench/departments', { ...fields('无饼干局'), _csrf: token }), 403);
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/workbench/departments',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        payload: new URLSearchParams(fields('无令牌局')).toString(),
+      });
+      assert.equal(json.statusCode, 403);
+      assert.equal(json.json<{ code: string }>().code, 'errors.csrf');
+      assert.equal(await departments(), before);
+    });
+
+    it('shows the error beside an empty name (400), keeps the input and creates nothing', async () => {
+      const before = await departments();
+      const { cookie, token } = await openForm();
+      const res = await post('/workbench/departments', { ...fields(''), _csrf: token }, cookie);
+      const html = page(res, 400);
+      assert.match(html, /<input[^>]*id="field-name"[^>]*aria-invalid="true"/);
+      assert.match(html, /<input[^>]*id="field-name"[^>]*aria-describedby="field-name-error"/);
+      assert.match(
+        html,
+        new RegExp(
+          `<p class="error-message" id="field-name-error">${escapeRe(zh('org.department.name_length'))}</p>`,
+        ),
+      );
+      assert.ok(!/id="field-divisionCode"[^>]*aria-invalid/.test(html), 'only the bad field is marked');
+      assert.match(html, /class="error-summary" role="alert"/);
+      assert.match(html, /<a href="#field-name">/);
+      assert.match(html, /<input[^>]*id="field-shortName"[^>]*value="简称"/, 'what was typed is kept');
+      assert.equal(await departments(), before);
+    });
+
+    it('shows a duplicate name beside the field (409)', async () => {
+      const d = await department();
+      const before = await departments();
+      const { cookie, token } = await openForm();
+      const html = page(
+        await post('/workbench/departments', { ...fields(d.name), _csrf: token }, cookie),
+        409,
+      );
+      assert.match(html, /<input[^>]*id="field-name"[^>]*aria-invalid="true"/);
+      assert.equal(await departments(), before);
+    });
+
+    it('creates the department and redirects (303) to it', async () => {
+      const before = await departments();
+      const { cookie, token } = await openForm();
+      const res = await post('/workbench/departments', { ...fields('工作台新建局'), _csrf: token }, cookie);
+      assert.equal(res.statusCode, 303, res.body.slice(0, 500));
+      const location = String(res.headers.location);
+      const id = Number(/^\/workbench\/departments\/(\d+)\?saved=1$/.exec(location)?.[1]);
+      assert.ok(id > 0, location);
+      assert.equal(await departments(), before + 1);
+      const created = await t.org.departments.get(TENANT, id);
+      assert.equal(created.name, '工作台新建局');
+      assert.equal(created.shortName, '简称');
+      const edit = page(await t.app.inject({ url: location, headers: { ...HTML, cookie } }));
+      assert.ok(edit.includes(zh('common.saved')));
+      assert.match(edit, /<input[^>]*id="field-name"[^>]*value="工作台新建局"/);
+    });
+
+    it('deactivates a department from the list with the token', async () => {
+      const d = await department();
+      const { cookie, token } = await openForm('/workbench/departments');
+      const res = await post(`/workbench/departments/${d.id}/deactivate`, { _csrf: token }, cookie);
+      assert.equal(res.statusCode, 303);
+      assert.equal((await t.org.departments.get(TENANT, d.id)).active, false);
+    });
+  });
+});

@@ -116,3 +116,48 @@ describe('HTTP kernel in production', () => {
     assert.equal((await t.app.inject({ url: '/api/v1/divisions/330000' })).statusCode, 200);
   });
 });
+
+describe('micro-cache of public GETs', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ env: { PUBLIC_CACHE_SECONDS: '60' } });
+  });
+  after(() => t.drop());
+
+  it('serves a repeated anonymous GET from the cache, per language', async () => {
+    const first = await t.app.inject({ url: '/api/v1/divisions/330100' });
+    assert.equal(first.headers['x-cache'], 'miss');
+    const second = await t.app.inject({ url: '/api/v1/divisions/330100' });
+    assert.equal(second.headers['x-cache'], 'hit');
+    assert.equal(second.body, first.body);
+    assert.match(String(second.headers['content-type']), /^application\/json/);
+    assert.ok(second.headers['content-security-policy'], 'security headers on a hit too');
+    const english = await t.app.inject({
+      url: '/api/v1/divisions/330100',
+      headers: { 'accept-language': 'en' },
+    });
+    assert.equal(english.headers['x-cache'], 'miss');
+  });
+
+  it('forgets everything after a successful write on this node', async () => {
+    await t.app.inject({ url: '/api/v1/divisions/330102' });
+    const write = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/divisions/330102',
+      payload: { name: '上城区（改）' },
+    });
+    assert.equal(write.statusCode, 200);
+    const after = await t.app.inject({ url: '/api/v1/divisions/330102' });
+    assert.equal(after.headers['x-cache'], 'miss');
+    assert.equal(after.json().name, '上城区（改）');
+  });
+
+  it('never caches errors or pages that carry a form token', async () => {
+    await t.app.inject({ url: '/api/v1/divisions/339999' });
+    const again = await t.app.inject({ url: '/api/v1/divisions/339999' });
+    assert.equal(again.statusCode, 404);
+    assert.equal(again.headers['x-cache'], undefined);
+    const form = await t.app.inject({ url: '/workbench/site' });
+    assert.equal(form.headers['x-cache'], undefined);
+  });
+});

@@ -133,7 +133,7 @@ export function errorPage(status: number, message: string, t: Translate): PageCo
 
 export function portalPages(app: FastifyInstance, deps: { org: OrgModule; version: string }): void {
   const { org } = deps;
-  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
     const tenantId = req.site.tenantId;
     const [kids, departments] = tenantId
       ? await Promise.all([
@@ -148,7 +148,7 @@ export function portalPages(app: FastifyInstance, deps: { org: OrgModule; versio
     });
   });
 
-  app.get('/api/docs', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/api/docs', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
     const spec = app.swagger() as {
       paths?: Record<string, Record<string, { summary?: string; tags?: string[] }>>;
     };

@@ -36,7 +36,14 @@ export function WorkbenchLayout(props: { page: PageContent }) {
             <ul>
               {NAV.map((n) => (
                 <li>
-                  <a href={n.href} aria-current={path === n.href ? 'page' : undefined}>
+                  <a
+                    href={n.href}
+                    aria-current={
+                      path === n.href || (n.href !== '/workbench' && path.startsWith(`${n.href}/`))
+                        ? 'page'
+                        : undefined
+                    }
+                  >
                     {t(n.key)}
                   </a>
                 </li>

@@ -143,9 +143,8 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   });
   registerPublicCache(app, config.publicCacheSeconds);
 
-  app.decorateReply('page', function (this: FastifyReply, page: PageContent, status = 200) {
-    const req = this.request;
-    const reply = this;
+  function page(reply: FastifyReply, page: PageContent, status: number) {
+    const req = reply.request;
     const html = renderDocument(options.layouts[page.area], page, {
       t: req.t,
       locale: req.locale,
@@ -158,7 +157,10 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       siteDomain: req.hostname,
       workbench: config.nodeEnv !== 'production',
     });
-    return this.status(status).type('text/html; charset=utf-8').send(html);
+    return reply.status(status).type('text/html; charset=utf-8').send(html);
+  }
+  app.decorateReply('page', function (this: FastifyReply, content: PageContent, status = 200) {
+    return page(this, content, status);
   });
 
   registerMetrics(app);

@@ -52,7 +52,8 @@ export function createDepartmentService(db: Database) {
     const division = /^\d{6}(\d{3}){0,2}$/.test(f.divisionCode)
       ? await findDivision(ex, f.divisionCode)
       : undefined;
-    if (!division)
+    if (!f.divisionCode) problems.push({ field: 'divisionCode', code: 'errors.field_required' });
+    else if (!division)
       problems.push({
         field: 'divisionCode',
         code: 'org.department.division_unknown',

@@ -13,7 +13,6 @@ import {
   isAdministrative,
   levelOf,
   levelRank,
-  NATIONAL_CODE,
   parentCandidates,
   type DivisionLevel,
 } from './division-code.ts';

@@ -9,7 +9,8 @@ import { NATIONAL_CODE } from './division-code.ts';
 
 const PAGE = 50;
 
-function offsetOf(query: unknown): number {
+/** The ?offset= of a list page: a whole number in range, else 0. */
+export function offsetOf(query: unknown): number {
   const raw = Number((query as { offset?: string }).offset ?? 0);
   return Number.isInteger(raw) && raw >= 0 && raw <= 1_000_000 ? raw : 0;
 }
@@ -198,7 +199,7 @@ export function orgPortalPages(
 ): void {
   const { divisions, departments } = deps;
 
-  app.get('/divisions', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/divisions', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
     const t = req.t;
     const q = String((req.query as { q?: string }).q ?? '')
       .trim()
@@ -226,45 +227,49 @@ export function orgPortalPages(
     });
   });
 
-  app.get('/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
-    const t = req.t;
-    const code = (req.params as { code: string }).code;
-    const offset = offsetOf(req.query);
-    const division = await divisions.get(code);
-    const [path, kids, deps] = await Promise.all([
-      divisions.path(code),
-      divisions.children(code, { limit: PAGE, offset }),
-      departments.list(req.site.tenantId, {
-        divisionCode: code,
-        includeInactive: false,
-        limit: 200,
-        offset: 0,
-      }),
-    ]);
-    return reply.page({
-      area: 'portal',
-      title: division.name,
-      column: { name: t('org.division.title'), type: t('org.division.column_type') },
-      breadcrumbs: [
-        { href: '/', label: t('nav.home') },
-        { href: '/divisions', label: t('org.division.title') },
-        ...path.slice(0, -1).map((p) => ({ href: `/divisions/${p.code}`, label: p.name })),
-        { label: division.name },
-      ],
-      body: (
-        <DivisionPage
-          division={division}
-          path={path}
-          children={kids.items}
-          total={kids.total}
-          offset={offset}
-          departments={deps.items}
-        />
-      ),
-    });
-  });
+  app.get(
+    '/divisions/:code',
+    { schema: { hide: true }, config: { publicCache: true } },
+    async (req, reply) => {
+      const t = req.t;
+      const code = (req.params as { code: string }).code;
+      const offset = offsetOf(req.query);
+      const division = await divisions.get(code);
+      const [path, kids, deps] = await Promise.all([
+        divisions.path(code),
+        divisions.children(code, { limit: PAGE, offset }),
+        departments.list(req.site.tenantId, {
+          divisionCode: code,
+          includeInactive: false,
+          limit: 200,
+          offset: 0,
+        }),
+      ]);
+      return reply.page({
+        area: 'portal',
+        title: division.name,
+        column: { name: t('org.division.title'), type: t('org.division.column_type') },
+        breadcrumbs: [
+          { href: '/', label: t('nav.home') },
+          { href: '/divisions', label: t('org.division.title') },
+          ...path.slice(0, -1).map((p) => ({ href: `/divisions/${p.code}`, label: p.name })),
+          { label: division.name },
+        ],
+        body: (
+          <DivisionPage
+            division={division}
+            path={path}
+            children={kids.items}
+            total={kids.total}
+            offset={offset}
+            departments={deps.items}
+          />
+        ),
+      });
+    },
+  );
 
-  app.get('/departments', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/departments', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
     const t = req.t;
     const all = await departments.list(req.site.tenantId, { includeInactive: false, limit: 500, offset: 0 });
     const codes = [...new Set(all.items.map((d) => d.divisionCode))];
@@ -283,22 +288,26 @@ export function orgPortalPages(
     });
   });
 
-  app.get('/departments/:id', { schema: { hide: true } }, async (req, reply) => {
-    const t = req.t;
-    const id = Number((req.params as { id: string }).id);
-    if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
-    const department = await departments.get(req.site.tenantId, id);
-    const division = await divisions.get(department.divisionCode);
-    return reply.page({
-      area: 'portal',
-      title: department.name,
-      column: { name: t('org.department.directory'), type: t('org.department.column_type') },
-      breadcrumbs: [
-        { href: '/', label: t('nav.home') },
-        { href: '/departments', label: t('org.department.directory') },
-        { label: department.name },
-      ],
-      body: <DepartmentPage department={department} division={division} />,
-    });
-  });
+  app.get(
+    '/departments/:id',
+    { schema: { hide: true }, config: { publicCache: true } },
+    async (req, reply) => {
+      const t = req.t;
+      const id = Number((req.params as { id: string }).id);
+      if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+      const department = await departments.get(req.site.tenantId, id);
+      const division = await divisions.get(department.divisionCode);
+      return reply.page({
+        area: 'portal',
+        title: department.name,
+        column: { name: t('org.department.directory'), type: t('org.department.column_type') },
+        breadcrumbs: [
+          { href: '/', label: t('nav.home') },
+          { href: '/departments', label: t('org.department.directory') },
+          { label: department.name },
+        ],
+        body: <DepartmentPage department={department} division={division} />,
+      });
+    },
+  );
 }

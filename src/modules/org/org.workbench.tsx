@@ -14,7 +14,7 @@ import type { Department } from './department.store.ts';
 import type { DepartmentInput, DepartmentService } from './department.service.ts';
 import { NATIONAL_CODE } from './division-code.ts';
 import type { DivisionService } from './division.service.ts';
-import { DivisionSearch, DivisionTable } from './org.pages.tsx';
+import { DivisionSearch, DivisionTable, offsetOf } from './org.pages.tsx';
 import type { Tenant } from './tenant.store.ts';
 import type { TenantService } from './tenant.service.ts';
 
@@ -252,7 +252,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     const q = String((req.query as { q?: string }).q ?? '')
       .trim()
       .slice(0, 50);
-    const offset = Math.max(0, Number((req.query as { offset?: string }).offset) || 0);
+    const offset = offsetOf(req.query);
     const page = q
       ? await divisions.search({ text: q, limit: PAGE, offset })
       : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
@@ -310,7 +310,6 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   );
 
   app.get('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
-    const t = req.t;
     const code = (req.params as { code: string }).code;
     const d = await divisions.get(code);
     const [path, kids] = await Promise.all([
@@ -356,7 +355,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
 
   app.get('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
     const t = req.t;
-    const offset = Math.max(0, Number((req.query as { offset?: string }).offset) || 0);
+    const offset = offsetOf(req.query);
     const page = await departments.list(req.site.tenantId, { includeInactive: true, limit: PAGE, offset });
     return reply.page(
       wb(

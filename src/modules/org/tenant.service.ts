@@ -53,15 +53,13 @@ export function createTenantService(db: Database) {
       if ((await all()).some((t) => t.tenantId === input.tenantId))
         throw new DomainError('conflict', 'org.tenant.exists');
       await raceGuard(() =>
-        db.kysely
-          .transaction()
-          .execute((trx) =>
-            store.insertTenant(trx, {
-              ...settings,
-              tenantId: input.tenantId,
-              isDefault: input.isDefault ?? false,
-            }),
-          ),
+        db.kysely.transaction().execute((trx) =>
+          store.insertTenant(trx, {
+            ...settings,
+            tenantId: input.tenantId,
+            isDefault: input.isDefault ?? false,
+          }),
+        ),
       );
       cache = undefined;
       return get(input.tenantId);

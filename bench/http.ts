@@ -70,6 +70,8 @@ interface YiwangFigures {
   portalPeakMb: number;
   portalPeakHow: string;
   lifetimePeakMb: number;
+  /** The same two loads with the micro-cache off: every request renders and queries the database. */
+  uncached: { home: LoadResult; children: LoadResult };
 }
 
 async function yiwang(backend: Backend): Promise<YiwangFigures> {
@@ -117,7 +119,29 @@ async function yiwang(backend: Backend): Promise<YiwangFigures> {
     log(`  division children: ${describeLoad(children)}`);
     const atEnd = memoryOf(server.pid);
     const lifetimePeakMb = Math.max(atStart?.hwmMb ?? 0, atEnd?.hwmMb ?? 0, portalPeakMb);
+    await server.stop();
+
+    // Again on the same database with PUBLIC_CACHE_SECONDS=0: the cost of a page nobody asked for yet.
+    const uncachedPort = await freePort();
+    const uncachedBase = `http://${HOST}:${uncachedPort}`;
+    const uncachedServer = spawnYiwang(`yiwang server (${backend}, no micro-cache)`, uncachedPort, db, {
+      PUBLIC_CACHE_SECONDS: '0',
+    });
+    let uncached: YiwangFigures['uncached'];
+    try {
+      await waitFor200(`${uncachedBase}/`, uncachedServer, { timeoutMs: 180_000 });
+      log(`loading ${uncachedBase}/ (portal home, no micro-cache)`);
+      const uHome = await load(`${uncachedBase}/`);
+      log(`  portal home, no micro-cache: ${describeLoad(uHome)}`);
+      log(`loading ${uncachedBase}${CHILDREN_PATH} (division children, no micro-cache)`);
+      const uChildren = await load(`${uncachedBase}${CHILDREN_PATH}`);
+      log(`  division children, no micro-cache: ${describeLoad(uChildren)}`);
+      uncached = { home: uHome, children: uChildren };
+    } finally {
+      await uncachedServer.stop();
+    }
     return {
+      uncached,
       startMs,
       idleRssMb: atStart?.rssMb,
       startupPeakMb: atStart?.hwmMb,
@@ -169,5 +193,7 @@ export async function runHttp(): Promise<void> {
       { text: `< ${limit} MB`, met: y.lifetimePeakMb < limit },
     );
     report(`server spawn to first 200 of / during the HTTP run (${backend}): ${fmtS(y.startMs)}`);
+    report(loadLine(`portal home GET /, micro-cache off (${backend})`, y.uncached.home, hello));
+    report(loadLine(`division children, micro-cache off (${backend})`, y.uncached.children, hello));
   }
 }

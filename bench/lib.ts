@@ -149,6 +149,7 @@ export function spawnYiwang(
   name: string,
   port: number,
   db: { dataDir: string } | { databaseUrl: string },
+  extraEnv: Record<string, string> = {},
 ): Spawned {
   const env = childEnv({
     PORT: String(port),
@@ -156,6 +157,7 @@ export function spawnYiwang(
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_MINUTE: '100000000',
     ...('dataDir' in db ? { DATA_DIR: db.dataDir } : { DATABASE_URL: db.databaseUrl }),
+    ...extraEnv,
   });
   return spawnProcess(name, process.execPath, ['bin/yiwang.js', 'start'], env);
 }

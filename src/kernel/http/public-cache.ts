@@ -30,8 +30,9 @@ export function registerPublicCache(app: FastifyInstance, ttlSeconds: number): v
 
   app.decorateRequest('publicCacheKey', null);
 
-  // After the site and language are known (onRequest hooks registered before this one).
-  app.addHook('preHandler', async (req, reply) => {
+  // Right after the site and language are known (the onRequest hooks registered before this one), and
+  // before body parsing and validation, so a hit costs as little as possible.
+  app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'GET' || !req.routeOptions.config.publicCache) return;
     if (req.cookies['yw_session']) return;
     const key = keyOf(req);

@@ -26,6 +26,10 @@ export type Translate = (key: string, params?: Record<string, string | number>) 
 
 /** A translate function for one locale. A missing key falls back to zh-CN, then shows the key itself. */
 export function translator(locale: Locale): Translate {
+  return translators[locale];
+}
+
+function makeTranslator(locale: Locale): Translate {
   const own = catalogs[locale];
   const fallback = catalogs[DEFAULT_LOCALE];
   return (key, params) => {
@@ -33,6 +37,8 @@ export function translator(locale: Locale): Translate {
     return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : template;
   };
 }
+
+const translators: Record<Locale, Translate> = { 'zh-CN': makeTranslator('zh-CN'), en: makeTranslator('en') };
 
 export function hasMessage(key: string): boolean {
   return key in catalogs[DEFAULT_LOCALE];

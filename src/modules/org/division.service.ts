@@ -21,13 +21,20 @@ export function createDivisionService(db: Database) {
 
   return {
     get,
+    /** The divisions with these codes that exist (no error for the others). */
+    many: (codes: string[]) => store.findDivisions(db.kysely, codes),
+    // One query when the division has children; the existence check only when it has none.
     async children(code: string, page: Page) {
-      await get(code);
-      return store.listChildren(db.kysely, code, page);
+      checkCode(code);
+      const result = await store.listChildren(db.kysely, code, page);
+      if (result.items.length === 0) await get(code);
+      return result;
     },
     async path(code: string): Promise<Division[]> {
-      await get(code);
-      return (await store.findPath(db.kysely, code)).filter((d) => d.code !== NATIONAL_CODE);
+      checkCode(code);
+      const path = await store.findPath(db.kysely, code);
+      if (path.length === 0) throw notFound('org.division.not_found', { code });
+      return path.filter((d) => d.code !== NATIONAL_CODE);
     },
     async search(
       query: { text: string; level?: DivisionLevel | undefined; within?: string | undefined } & Page,

@@ -273,8 +273,7 @@ export function orgPortalPages(
     const t = req.t;
     const all = await departments.list(req.site.tenantId, { includeInactive: false, limit: 500, offset: 0 });
     const codes = [...new Set(all.items.map((d) => d.divisionCode))];
-    const names = new Map<string, Division>();
-    for (const code of codes) names.set(code, await divisions.get(code));
+    const names = new Map((await divisions.many(codes)).map((d) => [d.code, d]));
     const groups = codes.map((code) => ({
       division: names.get(code)!,
       items: all.items.filter((d) => d.divisionCode === code),

@@ -11,6 +11,7 @@ const NAV = [
   { href: '/workbench/departments', key: 'org.department.manage' },
   { href: '/workbench/divisions', key: 'org.division.manage' },
   { href: '/workbench/site', key: 'org.tenant.settings' },
+  { href: '/workbench/sites', key: 'org.tenant.all' },
 ] as const;
 
 export function WorkbenchLayout(props: { page: PageContent }) {

@@ -14,9 +14,15 @@ import path from 'node:path';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
 import { projectRoot } from '../config/paths.ts';
-import { DomainError, type FieldProblem } from '../errors.ts';
+import { DomainError, ERROR_STATUS } from '../errors.ts';
 import { negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
-import { renderDocument, type Layout, type PageContent, type SiteInfo } from '../pages/index.tsx';
+import {
+  renderDocument,
+  type FormState,
+  type Layout,
+  type PageContent,
+  type SiteInfo,
+} from '../pages/index.tsx';
 import { registerCsrf } from './csrf.ts';
 import { registerPublicCache } from './public-cache.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -236,17 +242,29 @@ export function formValues(body: unknown): Record<string, string> {
   return out;
 }
 
-/** The field problems of an error, for showing beside form fields; a non-field error becomes a form message. */
-export function formProblems(
-  error: unknown,
-  t: Translate,
-): { problems: FieldProblem[]; formProblem?: string } {
-  const domain = toDomainError(error);
-  if (!domain) throw error;
-  if (domain.kind !== 'invalid' && domain.kind !== 'conflict') throw domain;
-  return domain.fields.length > 0
-    ? { problems: domain.fields }
-    : { problems: [], formProblem: t(domain.code, domain.params) };
+/**
+ * Runs a page form's write and redirects (303) to the URL it returns. Bad input re-renders the form
+ * with each error beside its field and what was typed kept (400, or 409 for a conflict); nothing
+ * else is written, since each write is one transaction.
+ */
+export async function submitForm(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  write: (values: Record<string, string>) => Promise<string>,
+  render: (state: FormState) => PageContent,
+): Promise<FastifyReply> {
+  const values = formValues(req.body);
+  try {
+    return reply.redirect(await write(values), 303);
+  } catch (e) {
+    const domain = toDomainError(e);
+    if (!domain || (domain.kind !== 'invalid' && domain.kind !== 'conflict')) throw e;
+    const state: FormState =
+      domain.fields.length > 0
+        ? { values, problems: domain.fields }
+        : { values, problems: [], formProblem: req.t(domain.code, domain.params) };
+    return reply.page(render(state), ERROR_STATUS[domain.kind]);
+  }
 }
 
 declare module 'fastify' {

@@ -186,3 +186,28 @@ export function Pagination(props: { base: string; offset: number; limit: number;
     </nav>
   );
 }
+
+/** The "saved" notice a page shows after a form redirected back to it with ?saved=1. */
+export function SavedNotice() {
+  const { t, url } = usePage();
+  return /[?&]saved=1(&|$)/.test(url) ? (
+    <p class="notice" role="status">
+      {t('common.saved')}
+    </p>
+  ) : null;
+}
+
+/** A workbench page: breadcrumbs from the workbench home down to this page. */
+export function workbenchPage(
+  t: Translate,
+  title: string,
+  body: VNode,
+  crumbs: { href?: string; label: string }[] = [],
+): PageContent {
+  return {
+    area: 'workbench',
+    title,
+    breadcrumbs: [{ href: '/workbench', label: t('workbench.title') }, ...crumbs, { label: title }],
+    body,
+  };
+}

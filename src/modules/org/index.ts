@@ -11,6 +11,7 @@ import { orgPortalPages } from './org.pages.tsx';
 import { orgRoutes } from './org.routes.ts';
 import { orgWorkbenchPages } from './org.workbench.tsx';
 import { createTenantService } from './tenant.service.ts';
+import { tenantWorkbenchPages } from './tenant.workbench.tsx';
 
 export { DEPARTMENT_TYPES, type DepartmentType } from './department-types.ts';
 export { isWithin, levelOf, NATIONAL_CODE, subtreePrefix, type DivisionLevel } from './division-code.ts';
@@ -58,7 +59,10 @@ export function createOrgModule(db: Database, options: { admin: boolean }) {
     async routes(app: FastifyInstance) {
       await orgRoutes(app, { divisions, tenants, departments, admin: options.admin });
       orgPortalPages(app, { divisions, departments });
-      if (options.admin) orgWorkbenchPages(app, { divisions, departments, tenants });
+      if (options.admin) {
+        orgWorkbenchPages(app, { divisions, departments });
+        tenantWorkbenchPages(app, { tenants });
+      }
     },
   };
 }

@@ -1,13 +1,14 @@
-/** Workbench (staff) pages of the org module: manage divisions, departments and the site's settings. */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formProblems, formValues } from '../../kernel/http/index.ts';
+/** Workbench (staff) pages of the org module: manage divisions and departments. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { submitForm } from '../../kernel/http/index.ts';
 import {
   Field,
   Form,
   Pagination,
+  SavedNotice,
+  workbenchPage,
   usePage,
   type FormState,
-  type PageContent,
 } from '../../kernel/pages/index.tsx';
 import { DEPARTMENT_TYPES } from './department-types.ts';
 import type { Department } from './department.store.ts';
@@ -15,25 +16,13 @@ import type { DepartmentInput, DepartmentService } from './department.service.ts
 import { NATIONAL_CODE } from './division-code.ts';
 import type { DivisionService } from './division.service.ts';
 import { DivisionSearch, DivisionTable, offsetOf } from './org.pages.tsx';
-import type { Tenant } from './tenant.store.ts';
-import type { TenantService } from './tenant.service.ts';
 
 interface Deps {
   divisions: DivisionService;
   departments: DepartmentService;
-  tenants: TenantService;
 }
 
 const PAGE = 50;
-
-function Saved() {
-  const { t, url } = usePage();
-  return url.includes('saved=1') ? (
-    <p class="notice" role="status">
-      {t('common.saved')}
-    </p>
-  ) : null;
-}
 
 function DivisionForm(props: { action: string; state: FormState; editing?: boolean }) {
   const { t } = usePage();
@@ -114,35 +103,6 @@ function DepartmentForm(props: { action: string; state: FormState; parents: Depa
   );
 }
 
-function SiteForm(props: { state: FormState }) {
-  const { t } = usePage();
-  return (
-    <Form action="/workbench/site" state={props.state} submitLabel={t('common.save')}>
-      <Field name="name" label={t('org.tenant.name')} state={props.state} required maxLength={100} />
-      <Field name="sponsor" label={t('org.tenant.sponsor')} state={props.state} maxLength={100} />
-      <Field
-        name="siteIdCode"
-        label={t('org.tenant.site_id_code')}
-        hint={t('org.tenant.site_id_code_hint')}
-        state={props.state}
-        maxLength={10}
-      />
-      <Field name="icpNumber" label={t('org.tenant.icp_number')} state={props.state} maxLength={60} />
-      <Field name="policeFiling" label={t('org.tenant.police_filing')} state={props.state} maxLength={60} />
-      <Field name="address" label={t('org.tenant.address')} state={props.state} maxLength={300} />
-      <Field name="phone" label={t('org.tenant.phone')} state={props.state} type="tel" maxLength={30} />
-      <Field name="email" label={t('org.tenant.email')} state={props.state} type="email" maxLength={200} />
-      <Field
-        name="hosts"
-        label={t('org.tenant.hosts')}
-        hint={t('org.tenant.hosts_hint')}
-        state={props.state}
-        maxLength={2000}
-      />
-    </Form>
-  );
-}
-
 function DepartmentRows(props: { items: Department[] }) {
   const { t, csrfToken } = usePage();
   return (
@@ -203,50 +163,8 @@ const departmentInput = (v: Record<string, string>): DepartmentInput => ({
   address: v.address,
 });
 
-const tenantValues = (s: Tenant): Record<string, string> => ({
-  name: s.name,
-  sponsor: s.sponsor,
-  siteIdCode: s.siteIdCode,
-  icpNumber: s.icpNumber,
-  policeFiling: s.policeFiling,
-  address: s.address,
-  phone: s.phone,
-  email: s.email,
-  hosts: s.hosts.join(', '),
-});
-
-/** Runs a form's write; on bad input re-renders the form with the errors beside the fields. */
-async function submit(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  write: (v: Record<string, string>) => Promise<string>,
-  render: (state: FormState) => PageContent,
-) {
-  const values = formValues(req.body);
-  try {
-    return reply.redirect(await write(values), 303);
-  } catch (e) {
-    const { problems, formProblem } = formProblems(e, req.t);
-    const status =
-      problems.length === 0 && !formProblem ? 400 : (e as { kind?: string }).kind === 'conflict' ? 409 : 400;
-    return reply.page(render({ values, problems, formProblem }), status);
-  }
-}
-
 export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
-  const { divisions, departments, tenants } = deps;
-  const wb = (
-    req: FastifyRequest,
-    title: string,
-    body: PageContent['body'],
-    crumbs: { href?: string; label: string }[] = [],
-  ): PageContent => ({
-    area: 'workbench',
-    title,
-    breadcrumbs: [{ href: '/workbench', label: req.t('workbench.title') }, ...crumbs, { label: title }],
-    body,
-  });
-
+  const { divisions, departments } = deps;
   app.get('/workbench/divisions', { schema: { hide: true } }, async (req, reply) => {
     const t = req.t;
     const q = String((req.query as { q?: string }).q ?? '')
@@ -257,12 +175,12 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       ? await divisions.search({ text: q, limit: PAGE, offset })
       : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
     return reply.page(
-      wb(
-        req,
+      workbenchPage(
+        req.t,
         t('org.division.manage'),
         <>
           <h1>{t('org.division.manage')}</h1>
-          <Saved />
+          <SavedNotice />
           <p>
             <a class="button" href="/workbench/divisions/new">
               {t('org.division.add')}
@@ -287,8 +205,8 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   });
 
   const newDivision = (req: FastifyRequest, state: FormState) =>
-    wb(
-      req,
+    workbenchPage(
+      req.t,
       req.t('org.division.add'),
       <>
         <h1>{req.t('org.division.add')}</h1>
@@ -300,7 +218,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     reply.page(newDivision(req, { values: {}, problems: [] })),
   );
   app.post('/workbench/divisions', { schema: { hide: true } }, async (req, reply) =>
-    submit(
+    submitForm(
       req,
       reply,
       async (v) =>
@@ -326,14 +244,14 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     pathText: string,
     kids: Awaited<ReturnType<DivisionService['children']>>['items'],
   ) =>
-    wb(
-      req,
+    workbenchPage(
+      req.t,
       `${req.t('org.division.edit')} ${code}`,
       <>
         <h1>
           {req.t('org.division.edit')} <code>{code}</code>
         </h1>
-        <Saved />
+        <SavedNotice />
         <p>{pathText}</p>
         <DivisionForm action={`/workbench/divisions/${code}`} state={state} editing />
         <h2>{req.t('org.division.children')}</h2>
@@ -344,7 +262,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   app.post('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
     const code = (req.params as { code: string }).code;
     await divisions.get(code);
-    return submit(
+    return submitForm(
       req,
       reply,
       async (v) =>
@@ -358,12 +276,12 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     const offset = offsetOf(req.query);
     const page = await departments.list(req.site.tenantId, { includeInactive: true, limit: PAGE, offset });
     return reply.page(
-      wb(
-        req,
+      workbenchPage(
+        req.t,
         t('org.department.manage'),
         <>
           <h1>{t('org.department.manage')}</h1>
-          <Saved />
+          <SavedNotice />
           <p>
             <a class="button" href="/workbench/departments/new">
               {t('org.department.add')}
@@ -385,12 +303,12 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     state: FormState,
     parents: Department[],
   ) =>
-    wb(
-      req,
+    workbenchPage(
+      req.t,
       title,
       <>
         <h1>{title}</h1>
-        <Saved />
+        <SavedNotice />
         <DepartmentForm action={action} state={state} parents={parents} />
       </>,
       [{ href: '/workbench/departments', label: req.t('org.department.manage') }],
@@ -409,7 +327,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   );
   app.post('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
     const parents = await parentsOf(req.site.tenantId);
-    return submit(
+    return submitForm(
       req,
       reply,
       async (v) =>
@@ -449,7 +367,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
     const d = await departments.get(req.site.tenantId, id);
     const parents = (await parentsOf(req.site.tenantId)).filter((p) => p.id !== id);
-    return submit(
+    return submitForm(
       req,
       reply,
       async (v) =>
@@ -475,39 +393,4 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       return reply.redirect('/workbench/departments?saved=1', 303);
     });
   }
-
-  const sitePage = (req: FastifyRequest, state: FormState) =>
-    wb(
-      req,
-      req.t('org.tenant.settings'),
-      <>
-        <h1>{req.t('org.tenant.settings')}</h1>
-        <Saved />
-        <SiteForm state={state} />
-      </>,
-    );
-  app.get('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(sitePage(req, { values: tenantValues(await tenants.get(req.site.tenantId)), problems: [] })),
-  );
-  app.post('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
-    submit(
-      req,
-      reply,
-      async (v) => {
-        await tenants.update(req.site.tenantId, {
-          name: v.name ?? '',
-          sponsor: v.sponsor ?? '',
-          siteIdCode: v.siteIdCode ?? '',
-          icpNumber: v.icpNumber ?? '',
-          policeFiling: v.policeFiling ?? '',
-          address: v.address ?? '',
-          phone: v.phone ?? '',
-          email: v.email ?? '',
-          hosts: (v.hosts ?? '').split(/[\s,，]+/).filter(Boolean),
-        });
-        return '/workbench/site?saved=1';
-      },
-      (s) => sitePage(req, s),
-    ),
-  );
 }

@@ -248,4 +248,55 @@ describe('tenants and host names', () => {
       assert.equal((await t.org.tenants.all()).length, before, 'nothing created');
     });
   });
+
+  describe('the operators’ API and page for sites', () => {
+    it('lists every site and opens a new one over the API', async () => {
+      const list = await t.app.inject({ url: '/api/v1/tenants' });
+      assert.equal(list.statusCode, 200);
+      assert.deepEqual(
+        list.json<{ items: Tenant[] }>().items.map((x) => x.tenantId),
+        ['110000', '330000'],
+      );
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        payload: {
+          tenantId: '110101',
+          ...tenantInput({ name: '东城区人民政府', hosts: ['dc.example.gov.cn'] }),
+        },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal((await siteOf('dc.example.gov.cn')).name, '东城区人民政府');
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tenants',
+        payload: { tenantId: '110101', ...tenantInput({ hosts: [] }) },
+      });
+      assert.equal(again.statusCode, 409);
+      assert.equal(again.json().code, 'org.tenant.exists');
+    });
+
+    it('opens a site from the workbench form, and shows a bad division beside its field', async () => {
+      const form = await t.app.inject({ url: '/workbench/sites' });
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /dc\.example\.gov\.cn/);
+      const cookie = form.cookies.find((c) => c.name === 'yw_csrf')!;
+      const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+      const post = (fields: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/workbench/sites',
+          cookies: { yw_csrf: cookie.value },
+          payload: new URLSearchParams({ _csrf: token, ...fields }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      const bad = await post({ tenantId: '999999', name: '无此区划' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /id="field-tenantId"[^>]*aria-invalid="true"/);
+      const good = await post({ tenantId: '110100', name: '市辖区测试站', hosts: 'sxq.example.gov.cn' });
+      assert.equal(good.statusCode, 303);
+      assert.equal(good.headers.location, '/workbench/sites?saved=1');
+      assert.equal((await siteOf('sxq.example.gov.cn')).tenantId, '110100');
+    });
+  });
 });

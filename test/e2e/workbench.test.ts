@@ -35,6 +35,7 @@ describe('workbench (e2e)', { timeout: 300_000 }, () => {
       '部门管理',
       '行政区划管理',
       '站点设置',
+      '站点管理',
     ]);
     await expectAccessible(page);
   });

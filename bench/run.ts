@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- http|startup|import]`: runs the benchmarks (all by default) and prints a summary.
+ * `npm run bench [-- http|startup|import|audit]`: runs the benchmarks (all by default) and prints a summary.
  * Figures are printed, never asserted: a missed target reads "below target" and the exit code stays 0.
  * Only a benchmark that crashes makes it non-zero. Every spawned process, temp dir and database is
  * removed at the end, also after an error or Ctrl-C.
  */
+import { runAudit } from './audit.ts';
 import { runHttp } from './http.ts';
 import { runImport } from './import.ts';
 import { cleanupAll, log, printSummary, reportFailure } from './lib.ts';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   http: runHttp,
   startup: runStartup,
   import: runImport,
+  audit: runAudit,
 };
 
 const pick = process.argv[2];

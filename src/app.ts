@@ -9,7 +9,9 @@ import type { Config } from './kernel/config/index.ts';
 import { projectRoot } from './kernel/config/paths.ts';
 import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
+import { createIdentityModule } from './modules/identity/index.ts';
 import { createOrgModule, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
+import { startAuditSealer } from './kernel/audit/index.ts';
 import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
 import { WorkbenchLayout, workbenchPages } from './workbench/index.tsx';
 
@@ -53,15 +55,19 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     },
   });
   await org.routes(app);
+  await createIdentityModule().routes(app);
   portalPages(app, { org, version: VERSION });
   if (admin) workbenchPages(app);
   await app.ready();
+  // Links committed audit entries into their chains a few times a second (one node at a time).
+  const stopSealer = startAuditSealer(db, (e) => app.log.error({ err: e }, 'audit sealing failed'));
 
   return {
     app,
     db,
     org,
     async close() {
+      await stopSealer();
       await app.close();
       if (!options.db) await db.close();
     },

@@ -56,3 +56,40 @@ describe('yiwang divisions import --csv', () => {
     assert.match(config.stderr, /PORT: must be an integer/);
   });
 });
+
+describe('yiwang audit verify', () => {
+  it('says OK with the count, and names the first broken entry with a non-zero exit', async () => {
+    const { openDatabase, migrate } = await import('../src/kernel/db/index.ts');
+    const { appendAudit } = await import('../src/kernel/audit/index.ts');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'yw-audit-'));
+    const ctx = {
+      tenantId: '330000',
+      actorId: 'a',
+      actorRole: 'r',
+      actorDivision: '330000',
+      ip: '',
+      userAgent: '',
+      requestId: '',
+    };
+    let db = await openDatabase({ pgliteDir: path.join(dataDir, 'pgdata') });
+    await migrate(db);
+    for (let i = 0; i < 3; i++) await appendAudit(db.kysely, ctx, { action: 'test.write', detail: { i } });
+    await db.close();
+    const ok = yiwang(['audit', 'verify'], dataDir);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /audit chain OK: 3 entries in 1 chain\(s\)/);
+
+    db = await openDatabase({ pgliteDir: path.join(dataDir, 'pgdata') });
+    await db.withSession(async (s) => {
+      await s.exec('alter table audit.entry disable trigger entry_append_only');
+      await s.exec(`update audit.entry set detail = '{"i": 9}' where seq = 2`);
+    });
+    await db.close();
+    const broken = yiwang(['audit', 'verify'], dataDir);
+    assert.equal(broken.status, 1);
+    assert.match(
+      broken.stderr,
+      /yiwang: audit chain BROKEN at site 330000 entry 2: its content does not match its hash/,
+    );
+  });
+});

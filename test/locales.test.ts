@@ -35,7 +35,7 @@ describe('locale files', () => {
     for (const file of sources('src')) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(
-        /['"`]((?:errors|org|common|nav|layout|home|api_docs|error_page|form|pagination|workbench)\.[a-z_.]+[a-z_])['"`]/g,
+        /['"`]((?:errors|org|identifiers|common|nav|layout|home|api_docs|error_page|form|pagination|workbench)\.[a-z_.]+[a-z_])['"`]/g,
       )) {
         used.add(m[1]!);
       }

@@ -2,7 +2,29 @@
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 export type Json = ColumnType<unknown, string, string>;
+export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 export type { Generated, GeneratedAlways };
+
+export interface AuditEntry {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  xid: Generated<string>;
+  at: Date;
+  actor_id: Generated<string>;
+  actor_role: Generated<string>;
+  actor_division: Generated<string>;
+  action: string;
+  object_type: Generated<string>;
+  object_id: Generated<string>;
+  result: string;
+  ip: Generated<string>;
+  user_agent: Generated<string>;
+  request_id: Generated<string>;
+  detail: JsonWithDefault;
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
 
 export interface KernelSchemaMigration {
   version: string;
@@ -60,6 +82,7 @@ export interface OrgTenantHost {
 }
 
 export interface DB {
+  'audit.entry': AuditEntry;
   'kernel.schema_migration': KernelSchemaMigration;
   'org.department': OrgDepartment;
   'org.division': OrgDivision;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { redactUrl } from './index.ts';
 
 describe('HTTP kernel', () => {
   let t: TestApp;
@@ -159,5 +160,19 @@ describe('micro-cache of public GETs', () => {
     assert.equal(again.headers['x-cache'], undefined);
     const form = await t.app.inject({ url: '/workbench/site' });
     assert.equal(form.headers['x-cache'], undefined);
+  });
+});
+
+describe('redactUrl', () => {
+  it('keeps personal identifiers in query strings out of the logs', () => {
+    assert.equal(
+      redactUrl('/api/v1/identifiers/check?type=citizen-id&value=11010519491231002X'),
+      '/api/v1/identifiers/check?type=citizen-id&value=[redacted]',
+    );
+    assert.equal(
+      redactUrl('/x?phone=138&q=西湖&idNumber=1#f'),
+      '/x?phone=[redacted]&q=西湖&idNumber=[redacted]#f',
+    );
+    assert.equal(redactUrl('/divisions?q=3301'), '/divisions?q=3301');
   });
 });

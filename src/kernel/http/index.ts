@@ -71,7 +71,20 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   const { config } = options;
   const production = config.nodeEnv === 'production';
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            serializers: {
+              req: (req) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                host: req.host,
+                remoteAddress: req.ip,
+              }),
+            },
+          },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: production,
     requestIdHeader: 'x-request-id',
@@ -202,6 +215,13 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;
+}
+
+/** Query parameters that may carry a personal identifier never reach the logs. */
+const SENSITIVE_PARAMS = /([?&](?:value|id_?number|idNumber|phone|mobile)=)[^&#]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(SENSITIVE_PARAMS, '$1[redacted]');
 }
 
 function wantsJson(req: FastifyRequest): boolean {

@@ -190,7 +190,11 @@ audit
       );
     }
     process.stdout.write(
-      `audit chain OK: ${result.entries} entries in ${result.chains} chain(s), ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      `audit chain OK: ${result.entries} entries in ${result.chains} chain(s), ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        (result.pending
+          ? `; ${result.pending} newer entries wait for older transactions to end before they are sealed`
+          : '') +
+        '\n',
     );
   });
 

@@ -89,7 +89,29 @@ export async function appendAudit(
   ctx: AuditContext,
   event: AuditEvent,
 ): Promise<PendingEntry> {
-  const entry: PendingEntry = {
+  const entry = pendingEntry(ctx, event);
+  await executor.insertInto('audit.entry').values(rowOf(entry)).execute();
+  return entry;
+}
+
+/**
+ * The INSERT of an entry as SQL and parameters, for work that runs on a raw session (bulk imports)
+ * and must record itself in its own transaction.
+ */
+export function auditStatement(
+  db: Database,
+  ctx: AuditContext,
+  event: AuditEvent,
+): { sql: string; parameters: unknown[] } {
+  const compiled = db.kysely
+    .insertInto('audit.entry')
+    .values(rowOf(pendingEntry(ctx, event)))
+    .compile();
+  return { sql: compiled.sql, parameters: [...compiled.parameters] };
+}
+
+function pendingEntry(ctx: AuditContext, event: AuditEvent): PendingEntry {
+  return {
     tenantId: ctx.tenantId,
     // Millisecond precision: what JavaScript dates hold, so the hash reads back the same.
     at: new Date(),
@@ -105,25 +127,24 @@ export async function appendAudit(
     requestId: ctx.requestId,
     detail: JSON.parse(canonicalJson(event.detail ?? {})) as Record<string, unknown>,
   };
-  await executor
-    .insertInto('audit.entry')
-    .values({
-      tenant_id: entry.tenantId,
-      at: entry.at,
-      actor_id: entry.actorId,
-      actor_role: entry.actorRole,
-      actor_division: entry.actorDivision,
-      action: entry.action,
-      object_type: entry.objectType,
-      object_id: entry.objectId,
-      result: entry.result,
-      ip: entry.ip,
-      user_agent: entry.userAgent,
-      request_id: entry.requestId,
-      detail: JSON.stringify(entry.detail),
-    })
-    .execute();
-  return entry;
+}
+
+function rowOf(entry: PendingEntry) {
+  return {
+    tenant_id: entry.tenantId,
+    at: entry.at,
+    actor_id: entry.actorId,
+    actor_role: entry.actorRole,
+    actor_division: entry.actorDivision,
+    action: entry.action,
+    object_type: entry.objectType,
+    object_id: entry.objectId,
+    result: entry.result,
+    ip: entry.ip,
+    user_agent: entry.userAgent,
+    request_id: entry.requestId,
+    detail: JSON.stringify(entry.detail),
+  };
 }
 
 type EntryRow = {
@@ -307,4 +328,17 @@ export async function verifyAudit(
   if (options.tenantId) pendingQuery = pendingQuery.where('tenant_id', '=', options.tenantId);
   const pending = Number((await pendingQuery.executeTakeFirst())?.n ?? 0);
   return { ok: true, entries, chains: tenants.length, pending };
+}
+
+/** The context of work done by the platform itself (seeding, the command line), not by a person. */
+export function systemContext(tenantId: string = SYSTEM_CHAIN, actorId = 'system'): AuditContext {
+  return {
+    tenantId,
+    actorId,
+    actorRole: 'system',
+    actorDivision: '',
+    ip: '',
+    userAgent: 'yiwang',
+    requestId: '',
+  };
 }

@@ -12,6 +12,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import path from 'node:path';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { SYSTEM_CHAIN, type AuditContext } from '../audit/index.ts';
 import type { Config } from '../config/index.ts';
 import { projectRoot } from '../config/paths.ts';
 import { DomainError, ERROR_STATUS } from '../errors.ts';
@@ -215,6 +216,22 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;
+}
+
+/**
+ * Who is acting, as whom, from where — for the audit chain and every service that writes. The site
+ * comes from the host name; the actor will come from the session (identity), never from the client.
+ */
+export function auditContextOf(req: FastifyRequest): AuditContext {
+  return {
+    tenantId: req.site.tenantId || SYSTEM_CHAIN,
+    actorId: 'anonymous',
+    actorRole: '',
+    actorDivision: '',
+    ip: req.ip,
+    userAgent: String(req.headers['user-agent'] ?? ''),
+    requestId: req.id,
+  };
 }
 
 /** Query parameters that may carry a personal identifier never reach the logs. */

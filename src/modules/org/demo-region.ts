@@ -3,6 +3,7 @@
  * (杭州市), two counties (上城区, 西湖区), four townships and a few communities, and about 25
  * departments across the levels. Real codes and names from the national list; the site is marked 演示.
  */
+import { systemContext } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import { isWithin } from './division-code.ts';
 import { chinaDivisionRows, importDivisions } from './division-import.ts';
@@ -71,7 +72,7 @@ export async function seedDemoRegion(db: Database): Promise<boolean> {
   await importDivisions(db, [...rows, ...DIVISIONS.map(([code, name]) => ({ code, name }))], {
     source: 'demo',
   });
-  await tenants.create({
+  await tenants.create(systemContext(), {
     tenantId: DEMO_TENANT_ID,
     name: '浙江省人民政府（演示站点）',
     sponsor: '一网演示：浙江省人民政府办公厅',
@@ -91,7 +92,7 @@ export async function seedDemoRegion(db: Database): Promise<boolean> {
     const parent = created
       .filter((c) => c.type === type && c.division !== division && isWithin(division, c.division))
       .at(-1);
-    const d = await departments.create(DEMO_TENANT_ID, {
+    const d = await departments.create(systemContext(DEMO_TENANT_ID), {
       divisionCode: division,
       name,
       type,

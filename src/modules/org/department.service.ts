@@ -1,4 +1,5 @@
 /** Use-cases on departments (部门): create, edit, deactivate and reactivate; never hard-delete. */
+import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import { isUniqueViolation, type Database, type Executor } from '../../kernel/db/index.ts';
 import { conflict, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
 import { isWithin } from './division-code.ts';
@@ -103,29 +104,54 @@ export function createDepartmentService(db: Database) {
     get: (tenantId: string, id: number) => get(tenantId, id),
     list: (tenantId: string, filter: Parameters<typeof store.listDepartments>[2]) =>
       store.listDepartments(db.kysely, tenantId, filter),
-    async create(tenantId: string, input: DepartmentInput): Promise<Department> {
+    async create(ctx: AuditContext, input: DepartmentInput): Promise<Department> {
+      const tenantId = ctx.tenantId;
       return db.kysely.transaction().execute(async (trx) => {
         const fields = await check(trx, tenantId, input);
         const id = await uniqueGuard(() => store.insertDepartment(trx, tenantId, fields), fields.name);
+        await appendAudit(trx, ctx, {
+          action: 'department.created',
+          objectType: 'department',
+          objectId: String(id),
+          detail: { name: fields.name, divisionCode: fields.divisionCode, type: fields.type },
+        });
         return get(tenantId, id, trx);
       });
     },
-    async update(tenantId: string, id: number, input: DepartmentInput): Promise<Department> {
+    async update(ctx: AuditContext, id: number, input: DepartmentInput): Promise<Department> {
+      const tenantId = ctx.tenantId;
       return db.kysely.transaction().execute(async (trx) => {
-        await get(tenantId, id, trx);
+        const before = await get(tenantId, id, trx);
         const fields = await check(trx, tenantId, input, id);
         await uniqueGuard(() => store.updateDepartment(trx, tenantId, id, fields), fields.name);
+        await appendAudit(trx, ctx, {
+          action: 'department.updated',
+          objectType: 'department',
+          objectId: String(id),
+          detail: { changed: changedFields(before, fields) },
+        });
         return get(tenantId, id, trx);
       });
     },
-    async setActive(tenantId: string, id: number, active: boolean): Promise<Department> {
+    async setActive(ctx: AuditContext, id: number, active: boolean): Promise<Department> {
+      const tenantId = ctx.tenantId;
       return db.kysely.transaction().execute(async (trx) => {
         await get(tenantId, id, trx);
         await store.setDepartmentActive(trx, tenantId, id, active);
+        await appendAudit(trx, ctx, {
+          action: active ? 'department.reactivated' : 'department.deactivated',
+          objectType: 'department',
+          objectId: String(id),
+        });
         return get(tenantId, id, trx);
       });
     },
   };
+}
+
+/** The names of the fields an edit changes: what the audit entry records, not the values. */
+function changedFields(before: Department, after: DepartmentFields): string[] {
+  return (Object.keys(after) as (keyof DepartmentFields)[]).filter((k) => before[k] !== after[k]).sort();
 }
 
 /** Two concurrent creates of the same name both pass the check; the unique key decides, as a 409. */

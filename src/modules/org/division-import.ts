@@ -7,6 +7,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { auditStatement, systemContext, type AuditContext } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import {
@@ -225,7 +226,7 @@ export class ImportRejected extends Error {
 export async function importDivisions(
   db: Database,
   input: AsyncIterable<DivisionInput> | Iterable<DivisionInput>,
-  options: { source: string; progress?: Progress },
+  options: { source: string; progress?: Progress; ctx?: AuditContext },
 ): Promise<ImportResult> {
   const rows: DivisionInput[] = [];
   for await (const r of input) rows.push(r);
@@ -264,6 +265,18 @@ export async function importDivisions(
         result.updated += written.length - inserted;
         options.progress?.('write', Math.min(i + BATCH, ok.length), ok.length);
       }
+      // The import records itself in its own transaction: all of it, with its entry, or nothing.
+      const entry = auditStatement(db, options.ctx ?? systemContext(), {
+        action: 'division.imported',
+        objectType: 'division',
+        detail: {
+          source: options.source,
+          rows: result.rows,
+          inserted: result.inserted,
+          updated: result.updated,
+        },
+      });
+      await s.query(entry.sql, entry.parameters);
       await s.exec('commit');
     } catch (e) {
       await s.exec('rollback');

@@ -1,4 +1,5 @@
 /** Use-cases on divisions: read the tree, and the admin's single-division create and edit. */
+import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
 import { levelOf, NATIONAL_CODE, parentCandidates, type DivisionLevel } from './division-code.ts';
@@ -44,7 +45,10 @@ export function createDivisionService(db: Database) {
         throw invalidFields([{ field: 'q', code: 'org.division.query_length' }]);
       return store.searchDivisions(db.kysely, { ...query, text });
     },
-    async create(input: { code: string; name: string; parentCode?: string | undefined }): Promise<Division> {
+    async create(
+      ctx: AuditContext,
+      input: { code: string; name: string; parentCode?: string | undefined },
+    ): Promise<Division> {
       // Only the code itself and its possible parents matter: no need to load the whole tree.
       const near = await store.findDivisions(db.kysely, [input.code, ...parentCandidates(input.code)]);
       const existing = new Map(near.map((d) => [d.code, d.level]));
@@ -66,19 +70,41 @@ export function createDivisionService(db: Database) {
             : 'code';
         throw invalidFields([{ field, code: reason, params: { code: input.code } }]);
       }
-      await store.insertDivision(db.kysely, ok[0], 'manual');
+      const division = ok[0];
+      await db.kysely.transaction().execute(async (trx) => {
+        await store.insertDivision(trx, division, 'manual');
+        await appendAudit(trx, ctx, {
+          action: 'division.created',
+          objectType: 'division',
+          objectId: division.code,
+          detail: { name: division.name },
+        });
+      });
       return get(input.code);
     },
     async update(
+      ctx: AuditContext,
       code: string,
       patch: { name?: string | undefined; active?: boolean | undefined },
     ): Promise<Division> {
-      await get(code);
+      const before = await get(code);
       if (code === NATIONAL_CODE) throw new DomainError('forbidden', 'org.division.root_fixed');
       if (patch.name !== undefined && (patch.name.trim().length === 0 || patch.name.trim().length > 100)) {
         throw invalidFields([{ field: 'name', code: 'org.division.name_length' }]);
       }
-      await store.updateDivision(db.kysely, code, { name: patch.name?.trim(), active: patch.active });
+      const name = patch.name?.trim();
+      await db.kysely.transaction().execute(async (trx) => {
+        await store.updateDivision(trx, code, { name, active: patch.active });
+        await appendAudit(trx, ctx, {
+          action: 'division.updated',
+          objectType: 'division',
+          objectId: code,
+          detail: {
+            ...(name !== undefined && name !== before.name ? { name: [before.name, name] } : {}),
+            ...(patch.active !== undefined && patch.active !== before.active ? { active: patch.active } : {}),
+          },
+        });
+      });
       return get(code);
     },
   };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { systemContext } from '../../kernel/audit/index.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { translator } from '../../kernel/i18n/index.ts';
@@ -38,7 +39,7 @@ describe('org pages', () => {
 
   let seq = 0;
   async function department(fields: Partial<Department> = {}): Promise<Department> {
-    return t.org.departments.create(TENANT, {
+    return t.org.departments.create(systemContext(TENANT), {
       divisionCode: '330106',
       name: `页面测试部门${++seq}`,
       type: 'other',
@@ -108,7 +109,7 @@ describe('org pages', () => {
 
     it('keeps an inactive department’s page, with a notice, and leaves it out of the directory', async () => {
       const d = await department();
-      await t.org.departments.setActive(TENANT, d.id, false);
+      await t.org.departments.setActive(systemContext(TENANT), d.id, false);
       const html = page(await get(`/departments/${d.id}`));
       assert.ok(html.includes(zh('org.department.inactive_notice')));
       assert.ok(!page(await get('/departments')).includes(d.name));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { systemContext } from '../../kernel/audit/index.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import type { Problem } from '../../kernel/http/problem.ts';
@@ -749,7 +750,7 @@ describe('org API', () => {
     before(async () => {
       // A second tenant (北京), holding a host name of its own.
       await importDivisions(t.db, [{ code: '110000', name: '北京市' }], { source: 'test' });
-      await t.org.tenants.create({
+      await t.org.tenants.create(systemContext(), {
         tenantId: '110000',
         name: '北京市（测试）',
         siteIdCode: '1100000001',

@@ -1,6 +1,7 @@
 /** The org JSON API under /api/v1: divisions, the current site (tenant) and its departments. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { auditContextOf } from '../../kernel/http/index.ts';
 import { Type, type Static } from 'typebox';
 import { DEPARTMENT_TYPES } from './department-types.ts';
 import type { DepartmentService } from './department.service.ts';
@@ -304,7 +305,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         response: { 201: Type.Ref('Site'), ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(site(await tenants.create(req.body))),
+    async (req, reply) => reply.status(201).send(site(await tenants.create(auditContextOf(req), req.body))),
   );
 
   app.post(
@@ -324,7 +325,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         response: { 201: Type.Ref('Division'), ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await divisions.create(req.body)),
+    async (req, reply) => reply.status(201).send(await divisions.create(auditContextOf(req), req.body)),
   );
 
   app.patch(
@@ -341,7 +342,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         response: { 200: Type.Ref('Division'), ...errors, 403: Problem },
       },
     },
-    async (req) => divisions.update(req.params.code, req.body),
+    async (req) => divisions.update(auditContextOf(req), req.params.code, req.body),
   );
 
   app.put(
@@ -354,7 +355,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         response: { 200: Type.Ref('Site'), ...errors },
       },
     },
-    async (req) => site(await tenants.update(req.site.tenantId, req.body)),
+    async (req) => site(await tenants.update(auditContextOf(req), req.body)),
   );
 
   app.post(
@@ -367,7 +368,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         response: { 201: Type.Ref('Department'), ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await departments.create(req.site.tenantId, req.body)),
+    async (req, reply) => reply.status(201).send(await departments.create(auditContextOf(req), req.body)),
   );
 
   app.put(
@@ -381,7 +382,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
         response: { 200: Type.Ref('Department'), ...errors },
       },
     },
-    async (req) => departments.update(req.site.tenantId, req.params.id, req.body),
+    async (req) => departments.update(auditContextOf(req), req.params.id, req.body),
   );
 
   for (const [action, active] of [
@@ -398,7 +399,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
           response: { 200: Type.Ref('Department'), ...errors },
         },
       },
-      async (req) => departments.setActive(req.site.tenantId, req.params.id, active),
+      async (req) => departments.setActive(auditContextOf(req), req.params.id, active),
     );
   }
 }

@@ -1,6 +1,6 @@
 /** Workbench (staff) pages of the org module: manage divisions and departments. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { submitForm } from '../../kernel/http/index.ts';
+import { auditContextOf, submitForm } from '../../kernel/http/index.ts';
 import {
   Field,
   Form,
@@ -222,7 +222,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       req,
       reply,
       async (v) =>
-        `/workbench/divisions/${(await divisions.create({ code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`,
+        `/workbench/divisions/${(await divisions.create(auditContextOf(req), { code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`,
       (s) => newDivision(req, s),
     ),
   );
@@ -266,7 +266,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       req,
       reply,
       async (v) =>
-        `/workbench/divisions/${(await divisions.update(code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
+        `/workbench/divisions/${(await divisions.update(auditContextOf(req), code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
       (s) => divisionPage(req, code, s, '', []),
     );
   });
@@ -331,7 +331,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       req,
       reply,
       async (v) =>
-        `/workbench/departments/${(await departments.create(req.site.tenantId, departmentInput(v))).id}?saved=1`,
+        `/workbench/departments/${(await departments.create(auditContextOf(req), departmentInput(v))).id}?saved=1`,
       (s) => departmentPage(req, req.t('org.department.add'), '/workbench/departments', s, parents),
     );
   });
@@ -371,7 +371,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       req,
       reply,
       async (v) =>
-        `/workbench/departments/${(await departments.update(req.site.tenantId, id, departmentInput(v))).id}?saved=1`,
+        `/workbench/departments/${(await departments.update(auditContextOf(req), id, departmentInput(v))).id}?saved=1`,
       (s) =>
         departmentPage(
           req,
@@ -389,7 +389,7 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     app.post(`/workbench/departments/:id/${action}`, { schema: { hide: true } }, async (req, reply) => {
       const id = Number((req.params as { id: string }).id);
       if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
-      await departments.setActive(req.site.tenantId, id, active);
+      await departments.setActive(auditContextOf(req), id, active);
       return reply.redirect('/workbench/departments?saved=1', 303);
     });
   }

@@ -3,6 +3,7 @@
  * from its host name (the default tenant when no host matches). The list is small and read on every
  * request, so it is cached in memory for a few seconds; a change made on this node clears it at once.
  */
+import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import { isUniqueViolation, type Database } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
 import { levelOf } from './division-code.ts';
@@ -42,7 +43,11 @@ export function createTenantService(db: Database) {
         tenants[0]
       );
     },
-    async create(input: TenantSettings & { tenantId: string; isDefault?: boolean }): Promise<Tenant> {
+    /** Opens a site; the entry goes to the chain of the site the operator acts from. */
+    async create(
+      ctx: AuditContext,
+      input: TenantSettings & { tenantId: string; isDefault?: boolean },
+    ): Promise<Tenant> {
       const lv = levelOf(input.tenantId);
       if (!('level' in lv) || !(await findDivision(db.kysely, input.tenantId))) {
         throw invalidFields([
@@ -53,22 +58,41 @@ export function createTenantService(db: Database) {
       if ((await all()).some((t) => t.tenantId === input.tenantId))
         throw new DomainError('conflict', 'org.tenant.exists');
       await raceGuard(() =>
-        db.kysely.transaction().execute((trx) =>
-          store.insertTenant(trx, {
+        db.kysely.transaction().execute(async (trx) => {
+          await store.insertTenant(trx, {
             ...settings,
             tenantId: input.tenantId,
             isDefault: input.isDefault ?? false,
-          }),
-        ),
+          });
+          await appendAudit(trx, ctx, {
+            action: 'tenant.created',
+            objectType: 'tenant',
+            objectId: input.tenantId,
+            detail: { name: settings.name, hosts: settings.hosts },
+          });
+        }),
       );
       cache = undefined;
       return get(input.tenantId);
     },
-    async update(tenantId: string, input: TenantSettings): Promise<Tenant> {
-      await get(tenantId);
+    /** Changes the settings of the site the actor acts for (never another's). */
+    async update(ctx: AuditContext, input: TenantSettings): Promise<Tenant> {
+      const tenantId = ctx.tenantId;
+      const before = await get(tenantId);
       const settings = await checkSettings(input, tenantId);
+      const changed = (Object.keys(settings) as (keyof TenantSettings)[])
+        .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]))
+        .sort();
       await raceGuard(() =>
-        db.kysely.transaction().execute((trx) => store.updateTenant(trx, tenantId, settings)),
+        db.kysely.transaction().execute(async (trx) => {
+          await store.updateTenant(trx, tenantId, settings);
+          await appendAudit(trx, ctx, {
+            action: 'tenant.settings_changed',
+            objectType: 'tenant',
+            objectId: tenantId,
+            detail: { changed },
+          });
+        }),
       );
       cache = undefined;
       return get(tenantId);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { systemContext } from '../../kernel/audit/index.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import type { Department } from './department.store.ts';
@@ -45,13 +46,13 @@ describe('tenants and host names', () => {
       ],
       { source: 'test' },
     );
-    await t.org.tenants.create({ tenantId: BEIJING, ...tenantInput() });
-    bjDepartment = await t.org.departments.create(BEIJING, {
+    await t.org.tenants.create(systemContext(), { tenantId: BEIJING, ...tenantInput() });
+    bjDepartment = await t.org.departments.create(systemContext(BEIJING), {
       divisionCode: '110101',
       name: '东城区政务服务中心',
       type: 'government_services',
     });
-    zjDepartment = await t.org.departments.create('330000', {
+    zjDepartment = await t.org.departments.create(systemContext('330000'), {
       divisionCode: '330106',
       name: '西湖区测试局',
       type: 'other',
@@ -98,11 +99,11 @@ describe('tenants and host names', () => {
     });
 
     it('serves a host name registered with a port', async () => {
-      await t.org.tenants.update(BEIJING, tenantInput({ hosts: ['bj.example.gov.cn:8443'] }));
+      await t.org.tenants.update(systemContext(BEIJING), tenantInput({ hosts: ['bj.example.gov.cn:8443'] }));
       try {
         assert.equal((await siteOf('bj.example.gov.cn:8443')).tenantId, BEIJING);
       } finally {
-        await t.org.tenants.update(BEIJING, tenantInput());
+        await t.org.tenants.update(systemContext(BEIJING), tenantInput());
       }
     });
   });
@@ -183,13 +184,16 @@ describe('tenants and host names', () => {
 
     it('moves a host name between tenants once its owner lets it go', async () => {
       const zj = await siteOf();
-      await t.org.tenants.update(BEIJING, tenantInput({ hosts: ['www.beijing.example.gov.cn'] }));
+      await t.org.tenants.update(
+        systemContext(BEIJING),
+        tenantInput({ hosts: ['www.beijing.example.gov.cn'] }),
+      );
       assert.equal((await siteOf(BJ_HOST)).tenantId, '330000', 'a released host falls back to the default');
       const { tenantId: _id, ...zjSettings } = zj;
-      await t.org.tenants.update('330000', { ...zjSettings, hosts: [...zj.hosts, BJ_HOST] });
+      await t.org.tenants.update(systemContext('330000'), { ...zjSettings, hosts: [...zj.hosts, BJ_HOST] });
       assert.equal((await siteOf(BJ_HOST)).tenantId, '330000');
-      await t.org.tenants.update('330000', { ...zjSettings, hosts: zj.hosts });
-      await t.org.tenants.update(BEIJING, tenantInput());
+      await t.org.tenants.update(systemContext('330000'), { ...zjSettings, hosts: zj.hosts });
+      await t.org.tenants.update(systemContext(BEIJING), tenantInput());
       assert.equal((await siteOf(BJ_HOST)).tenantId, BEIJING);
     });
   });
@@ -214,8 +218,8 @@ describe('tenants and host names', () => {
       try {
         assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409]);
       } finally {
-        await t.org.tenants.update('330000', zjSettings);
-        await t.org.tenants.update(BEIJING, tenantInput());
+        await t.org.tenants.update(systemContext('330000'), zjSettings);
+        await t.org.tenants.update(systemContext(BEIJING), tenantInput());
       }
     });
   });
@@ -223,18 +227,18 @@ describe('tenants and host names', () => {
   describe('creating a tenant', () => {
     it('refuses a division that does not exist', async () => {
       await assert.rejects(
-        t.org.tenants.create({ tenantId: '120101', ...tenantInput({ hosts: [] }) }), // not imported
+        t.org.tenants.create(systemContext(), { tenantId: '120101', ...tenantInput({ hosts: [] }) }), // not imported
         (e) => e instanceof DomainError && e.kind === 'invalid' && e.fields[0]?.field === 'tenantId',
       );
       await assert.rejects(
-        t.org.tenants.create({ tenantId: '1200', ...tenantInput({ hosts: [] }) }),
+        t.org.tenants.create(systemContext(), { tenantId: '1200', ...tenantInput({ hosts: [] }) }),
         (e) => e instanceof DomainError && e.fields[0]?.code === 'org.tenant.division_unknown',
       );
     });
 
     it('refuses a second tenant for the same division', async () => {
       await assert.rejects(
-        t.org.tenants.create({ tenantId: BEIJING, ...tenantInput({ hosts: [] }) }),
+        t.org.tenants.create(systemContext(), { tenantId: BEIJING, ...tenantInput({ hosts: [] }) }),
         (e) => e instanceof DomainError && e.kind === 'conflict' && e.code === 'org.tenant.exists',
       );
     });
@@ -242,7 +246,7 @@ describe('tenants and host names', () => {
     it('refuses a host name another tenant has', async () => {
       const before = (await t.org.tenants.all()).length;
       await assert.rejects(
-        t.org.tenants.create({ tenantId: '110101', ...tenantInput({ hosts: [BJ_HOST] }) }),
+        t.org.tenants.create(systemContext(), { tenantId: '110101', ...tenantInput({ hosts: [BJ_HOST] }) }),
         (e) => e instanceof DomainError && e.kind === 'conflict' && e.code === 'org.tenant.host_taken',
       );
       assert.equal((await t.org.tenants.all()).length, before, 'nothing created');

@@ -1,6 +1,6 @@
 /** Workbench pages for sites (tenants): this site's settings, and every site the deployment runs. */
 import type { FastifyInstance } from 'fastify';
-import { submitForm } from '../../kernel/http/index.ts';
+import { auditContextOf, submitForm } from '../../kernel/http/index.ts';
 import {
   Field,
   Form,
@@ -119,7 +119,7 @@ export function tenantWorkbenchPages(app: FastifyInstance, deps: { tenants: Tena
       req,
       reply,
       async (v) => {
-        await tenants.update(req.site.tenantId, settingsOf(v));
+        await tenants.update(auditContextOf(req), settingsOf(v));
         return '/workbench/site?saved=1';
       },
       (state) => settingsPage(req.t, state),
@@ -158,7 +158,7 @@ export function tenantWorkbenchPages(app: FastifyInstance, deps: { tenants: Tena
       req,
       reply,
       async (v) => {
-        await tenants.create({ tenantId: (v.tenantId ?? '').trim(), ...settingsOf(v) });
+        await tenants.create(auditContextOf(req), { tenantId: (v.tenantId ?? '').trim(), ...settingsOf(v) });
         return '/workbench/sites?saved=1';
       },
       (state) => sitesPage(req.t, req.site.tenantId, items, state),

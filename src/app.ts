@@ -54,8 +54,10 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
       return status.pending.map((m) => `migration pending: ${m}`);
     },
   });
+  const identity = createIdentityModule(db, config);
+  identity.sessions(app);
   await org.routes(app);
-  await createIdentityModule().routes(app);
+  await identity.routes(app);
   portalPages(app, { org, version: VERSION });
   if (admin) workbenchPages(app);
   await app.ready();

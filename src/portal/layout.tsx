@@ -16,7 +16,7 @@ export const PORTAL_NAV = [
 ] as const;
 
 export function PortalLayout(props: { page: PageContent }) {
-  const { t, locale, site, url } = usePage();
+  const { t, locale, site, url, viewer } = usePage();
   const { page } = props;
   const path = url.split('?')[0] ?? '/';
   return (
@@ -31,7 +31,17 @@ export function PortalLayout(props: { page: PageContent }) {
             <p class="site-name">
               <a href="/">{site.name}</a>
             </p>
-            <LanguageSwitch />
+            <div class="header-links">
+              {viewer ? (
+                <a href="/account">{t('identity.account.link', { name: viewer.name })}</a>
+              ) : (
+                <>
+                  <a href="/login">{t('identity.login.link')}</a>{' '}
+                  <a href="/register">{t('identity.register.link_short')}</a>
+                </>
+              )}{' '}
+              <LanguageSwitch />
+            </div>
           </div>
           <nav class="main-nav" aria-label={t('layout.main_navigation')}>
             <ul class="wrap">

@@ -49,6 +49,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RATE_LIMIT_PER_MINUTE: '100000',
     // Tests write through services as well as HTTP; a cache would show them stale pages.
     PUBLIC_CACHE_SECONDS: '0',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
     ...overrides,
   });
 }

@@ -35,9 +35,35 @@ describe('loadConfig', () => {
 
   it('refuses to start in production with the development secret', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /SECRET_KEY: still the development default/);
-    const c = loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40) });
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(40) }),
+      /PII_KEYS: still the development keys[\s\S]*PII_LOOKUP_KEY: still/,
+    );
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY: 'x'.repeat(40),
+      PII_KEYS: `old:${'1'.repeat(32)},new:${'2'.repeat(32)}`,
+      PII_LOOKUP_KEY: '3'.repeat(64),
+    });
+    assert.deepEqual(
+      c.piiKeys.map((k) => k.id),
+      ['old', 'new'],
+    );
+    assert.equal(c.piiKeyCurrent, 'new');
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.seedDemo, false);
+  });
+
+  it('checks the personal-data keys', () => {
+    assert.throws(() => loadConfig({ PII_KEYS: 'k1:abc' }), /PII_KEYS: each key must be id:32-hex-digits/);
+    assert.throws(
+      () => loadConfig({ PII_KEYS: `k1:${'a'.repeat(32)}`, PII_KEY_CURRENT: 'k9' }),
+      /PII_KEY_CURRENT/,
+    );
+    assert.throws(
+      () => loadConfig({ PII_LOOKUP_KEY: 'abcd' }),
+      /PII_LOOKUP_KEY: must be at least 64 hex digits/,
+    );
   });
 
   it('reads an optional JSON file, with the environment winning', () => {

@@ -28,11 +28,23 @@ export interface Config {
   publicUrl: string | undefined;
   /** Seconds a public page or reference-data answer may be served from the micro-cache (0: off). */
   publicCacheSeconds: number;
+  /** Session ends after this many minutes without a request, and after this many hours in any case. */
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  /** Login attempts per minute per client IP. */
+  loginRateLimitPerMinute: number;
+  /** SM4 keys for personal identifiers (id → 16 bytes); new data is encrypted with the current one. */
+  piiKeys: { id: string; key: Buffer }[];
+  piiKeyCurrent: string;
+  /** Key of the keyed SM3 hash used to look up an identifier without decrypting (never rotates). */
+  piiLookupKey: Buffer;
   /** Seed the demo region when the database is empty. */
   seedDemo: boolean;
 }
 
 export const DEV_SECRET_KEY = 'dev-only-secret-change-me-in-production';
+export const DEV_PII_KEYS = 'dev1:00112233445566778899aabbccddeeff';
+export const DEV_PII_LOOKUP_KEY = 'ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100';
 
 /** Every variable, its default and meaning: the README's configuration table is written from this. */
 export const CONFIG_VARIABLES = [
@@ -55,6 +67,24 @@ export const CONFIG_VARIABLES = [
     'PUBLIC_CACHE_SECONDS',
     '10',
     'how long anonymous GETs of public pages may be served from the micro-cache; 0 turns it off',
+  ],
+  ['SESSION_IDLE_MINUTES', '30', 'a session ends after this many minutes without a request'],
+  ['SESSION_ABSOLUTE_HOURS', '12', 'a session ends this many hours after login in any case'],
+  ['LOGIN_RATE_LIMIT_PER_MINUTE', '20', 'login attempts per minute per client IP'],
+  [
+    'PII_KEYS',
+    '(development keys)',
+    'SM4 keys for personal identifiers, `id:32-hex-digits` separated by commas; required in production',
+  ],
+  [
+    'PII_KEY_CURRENT',
+    '(the last of PII_KEYS)',
+    'the key id new data is encrypted with; `yiwang keys rotate` re-encrypts the rest',
+  ],
+  [
+    'PII_LOOKUP_KEY',
+    '(development key)',
+    'at least 64 hex digits: key of the SM3 HMAC used to find an identifier; never change it',
   ],
   ['SEED_DEMO', 'true (false in production)', 'seed the demo region into an empty database'],
   ['CONFIG_FILE', '(none)', 'JSON file with any of these keys; environment variables win'],
@@ -130,6 +160,27 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
   const publicUrl = get('PUBLIC_URL');
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('PUBLIC_URL: must be an http(s) URL');
 
+  const piiKeysText = get('PII_KEYS') ?? DEV_PII_KEYS;
+  const piiKeys: { id: string; key: Buffer }[] = [];
+  for (const part of piiKeysText.split(',')) {
+    const m = /^([A-Za-z0-9_-]{1,16}):([0-9a-fA-F]{32})$/.exec(part.trim());
+    if (m) piiKeys.push({ id: m[1]!, key: Buffer.from(m[2]!, 'hex') });
+    else problems.push('PII_KEYS: each key must be id:32-hex-digits (16 bytes), separated by commas');
+  }
+  const piiKeyCurrent = get('PII_KEY_CURRENT') ?? piiKeys.at(-1)?.id ?? '';
+  if (piiKeys.length > 0 && !piiKeys.some((k) => k.id === piiKeyCurrent)) {
+    problems.push(`PII_KEY_CURRENT: "${piiKeyCurrent}" is not one of the PII_KEYS ids`);
+  }
+  const lookupText = get('PII_LOOKUP_KEY') ?? DEV_PII_LOOKUP_KEY;
+  if (!/^([0-9a-fA-F]{2}){32,}$/.test(lookupText))
+    problems.push('PII_LOOKUP_KEY: must be at least 64 hex digits');
+  if (production && piiKeysText === DEV_PII_KEYS) {
+    problems.push('PII_KEYS: still the development keys; set keys of your own in production');
+  }
+  if (production && lookupText === DEV_PII_LOOKUP_KEY) {
+    problems.push('PII_LOOKUP_KEY: still the development key; set a key of your own in production');
+  }
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: get('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -151,6 +202,12 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     publicCacheSeconds: int('PUBLIC_CACHE_SECONDS', 10, 0, 3600),
+    sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 1440),
+    sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 168),
+    loginRateLimitPerMinute: int('LOGIN_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    piiKeys,
+    piiKeyCurrent,
+    piiLookupKey: Buffer.from(/^[0-9a-fA-F]+$/.test(lookupText) ? lookupText : '', 'hex'),
     seedDemo: bool('SEED_DEMO', !production),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -26,6 +26,42 @@ export interface AuditEntry {
   hash: string | null;
 }
 
+export interface IdentityAccount {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  kind: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  password_changed_at: Generated<Date>;
+  status: Generated<string>;
+  department_id: number | null;
+  division_code: string | null;
+  id_number_enc: string | null;
+  id_number_hash: string | null;
+  credit_code: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IdentityLoginFailure {
+  tenant_id: string;
+  username: string;
+  ip: Generated<string>;
+  at: Generated<Date>;
+}
+
+export interface IdentitySession {
+  tenant_id: string;
+  token_hash: string;
+  account_id: number;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+  ip: Generated<string>;
+  user_agent: Generated<string>;
+}
+
 export interface KernelSchemaMigration {
   version: string;
   name: string;
@@ -83,6 +119,9 @@ export interface OrgTenantHost {
 
 export interface DB {
   'audit.entry': AuditEntry;
+  'identity.account': IdentityAccount;
+  'identity.login_failure': IdentityLoginFailure;
+  'identity.session': IdentitySession;
   'kernel.schema_migration': KernelSchemaMigration;
   'org.department': OrgDepartment;
   'org.division': OrgDivision;

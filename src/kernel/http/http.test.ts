@@ -92,7 +92,12 @@ describe('HTTP kernel in production', () => {
   let t: TestApp;
   before(async () => {
     t = await createTestApp({
-      env: { NODE_ENV: 'production', SECRET_KEY: 'a-production-secret-of-enough-length-0123' },
+      env: {
+        NODE_ENV: 'production',
+        SECRET_KEY: 'a-production-secret-of-enough-length-0123',
+        PII_KEYS: `prod1:${'a1'.repeat(16)}`,
+        PII_LOOKUP_KEY: 'b2'.repeat(32),
+      },
     });
   });
   after(() => t.drop());

@@ -125,6 +125,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   app.decorateRequest('locale', 'zh-CN');
   app.decorateRequest('t', null as unknown as Translate);
   app.decorateRequest('site', null as unknown as SiteInfo);
+  app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req, reply) => {
     const query = req.query as Record<string, string | undefined>;
     const chosen = query.lang ?? req.cookies[LANG_COOKIE];
@@ -157,6 +158,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       site: req.site,
       siteDomain: req.hostname,
       workbench: config.nodeEnv !== 'production',
+      viewer: req.actor ? { name: req.actor.name } : null,
     });
     return reply.status(status).type('text/html; charset=utf-8').send(html);
   }
@@ -225,9 +227,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
 export function auditContextOf(req: FastifyRequest): AuditContext {
   return {
     tenantId: req.site.tenantId || SYSTEM_CHAIN,
-    actorId: 'anonymous',
-    actorRole: '',
-    actorDivision: '',
+    actorId: req.actor?.id ?? 'anonymous',
+    actorRole: req.actor?.role ?? '',
+    actorDivision: req.actor?.division ?? '',
     ip: req.ip,
     userAgent: String(req.headers['user-agent'] ?? ''),
     requestId: req.id,
@@ -304,8 +306,21 @@ export async function submitForm(
   }
 }
 
+/** Who is making a request, once the identity module has read the session; null for anonymous. */
+export interface Actor {
+  /** 'account:<id>' */
+  id: string;
+  /** the account kind or role acted in */
+  role: string;
+  /** the actor's division (staff), '' otherwise */
+  division: string;
+  /** how pages greet them */
+  name: string;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
+    actor: Actor | null;
     locale: Locale;
     t: Translate;
     site: SiteInfo;

@@ -32,6 +32,8 @@ export interface PageContextValue {
   siteDomain: string;
   /** Whether the workbench is mounted (outside production until identity lands). */
   workbench: boolean;
+  /** The signed-in person, or null. */
+  viewer: { name: string } | null;
 }
 
 export const PageContext = createContext<PageContextValue | null>(null);

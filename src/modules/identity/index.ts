@@ -1,14 +1,46 @@
 /**
- * identity — accounts, sessions, roles and the policy that decides every access (coming in steps).
- * Today: the public identifier checks (GB 11643 citizen ID, GB 32100 credit code).
+ * identity — accounts, sessions, (soon) roles and the policy that decides every access.
+ * Today: registration of natural and legal persons, login with lockout, server-side sessions, logout
+ * here and everywhere, password change, and the public identifier checks (GB 11643, GB 32100).
  */
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../kernel/config/index.ts';
+import { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import type { Database } from '../../kernel/db/index.ts';
+import { accountPages } from './account.pages.tsx';
+import { accountRoutes } from './account.routes.ts';
+import { createAccountService } from './account.service.ts';
 import { identifierRoutes } from './identifiers.routes.ts';
+import { registerSessions } from './session.http.ts';
 
-export function createIdentityModule() {
+export { LOCKOUT } from './account.service.ts';
+export type { Account } from './account.store.ts';
+
+export function createIdentityModule(db: Database, config: Config) {
+  const keyring = new Sm4Keyring(config.piiKeys, config.piiKeyCurrent);
+  const accounts = createAccountService({
+    db,
+    keyring,
+    lookupKey: config.piiLookupKey,
+    sessionIdleMs: config.sessionIdleMinutes * 60_000,
+    sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
+  });
+  const http = {
+    accounts,
+    keyring,
+    secureCookies: config.nodeEnv === 'production',
+    loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+  };
   return {
+    accounts,
+    /** Reads the session cookie into the request's actor; register before any route. */
+    sessions(app: FastifyInstance) {
+      registerSessions(app, accounts, db);
+    },
     async routes(app: FastifyInstance) {
       await identifierRoutes(app);
+      await accountRoutes(app, http);
+      accountPages(app, http);
     },
   };
 }

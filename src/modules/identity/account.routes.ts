@@ -1,0 +1,174 @@
+/** The accounts and sessions API: register, log in and out, who am I, change password. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import { auditContextOf } from '../../kernel/http/index.ts';
+import { maskCitizenId } from '../../kernel/identifiers/index.ts';
+import type { AccountService } from './account.service.ts';
+import type { Account } from './account.store.ts';
+import { clearSessionCookie, sessionOf, setSessionCookie } from './session.http.ts';
+
+const Problem = Type.Ref('Problem');
+const tags = ['accounts'];
+
+const AccountSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Union([Type.Literal('staff'), Type.Literal('person'), Type.Literal('enterprise')]),
+    username: Type.String(),
+    displayName: Type.String(),
+    idNumberMasked: Type.Optional(Type.String({ description: 'person: e.g. 110105********002X' })),
+    creditCode: Type.Optional(Type.String({ description: 'enterprise' })),
+    divisionCode: Type.Optional(Type.String({ description: 'staff' })),
+  },
+  { $id: 'Account' },
+);
+
+export interface AccountRouteDeps {
+  accounts: AccountService;
+  keyring: Sm4Keyring;
+  secureCookies: boolean;
+  loginRateLimitPerMinute: number;
+}
+
+/** What the API shows of an account: the ID number only masked (a full view is a separate, audited act). */
+export function presentAccount(a: Account, keyring: Sm4Keyring) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    username: a.username,
+    displayName: a.displayName,
+    ...(a.idNumberEnc ? { idNumberMasked: maskCitizenId(keyring.decrypt(a.idNumberEnc)) } : {}),
+    ...(a.creditCode ? { creditCode: a.creditCode } : {}),
+    ...(a.divisionCode ? { divisionCode: a.divisionCode } : {}),
+  };
+}
+
+export async function accountRoutes(fastify: FastifyInstance, deps: AccountRouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { accounts, keyring } = deps;
+  app.addSchema(AccountSchema);
+  const loginLimit = { rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: 60_000 } };
+
+  app.post(
+    '/api/v1/accounts',
+    {
+      config: loginLimit,
+      schema: {
+        tags,
+        summary: 'Register a natural person (citizen ID) or a legal person (credit code), and log in',
+        body: Type.Object(
+          {
+            kind: Type.Union([Type.Literal('person'), Type.Literal('enterprise')]),
+            username: Type.String({ maxLength: 64 }),
+            displayName: Type.String({
+              maxLength: 200,
+              description: 'real name, or the organisation’s name',
+            }),
+            password: Type.String({ maxLength: 256 }),
+            idNumber: Type.Optional(Type.String({ maxLength: 40 })),
+            creditCode: Type.Optional(Type.String({ maxLength: 40 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref('Account'), 400: Problem, 409: Problem, 429: Problem },
+      },
+    },
+    async (req, reply) => {
+      const ctx = auditContextOf(req);
+      const account = await accounts.register(ctx, req.body);
+      const { token } = await accounts.login(ctx, account.username, req.body.password);
+      setSessionCookie(reply, token, deps.secureCookies);
+      return reply.status(201).send(presentAccount(account, keyring));
+    },
+  );
+
+  app.post(
+    '/api/v1/session',
+    {
+      config: loginLimit,
+      schema: {
+        tags,
+        summary: 'Log in; the session is a server-side session named by an HttpOnly cookie',
+        body: Type.Object(
+          { username: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 256 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('Account'), 400: Problem, 401: Problem, 403: Problem, 429: Problem },
+      },
+    },
+    async (req, reply) => {
+      if (req.session) await accounts.logout(auditContextOf(req), req.session); // a new id at every login
+      const { token, session } = await accounts.login(
+        auditContextOf(req),
+        req.body.username,
+        req.body.password,
+      );
+      setSessionCookie(reply, token, deps.secureCookies);
+      return presentAccount(session.account, keyring);
+    },
+  );
+
+  app.delete(
+    '/api/v1/session',
+    { schema: { tags, summary: 'Log out of this session', response: { 204: Type.Null(), 401: Problem } } },
+    async (req, reply) => {
+      await accounts.logout(auditContextOf(req), sessionOf(req));
+      clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in account',
+        response: { 200: Type.Ref('Account'), 401: Problem },
+      },
+    },
+    async (req) => presentAccount(sessionOf(req).account, keyring),
+  );
+
+  app.post(
+    '/api/v1/me/logout-everywhere',
+    {
+      schema: {
+        tags,
+        summary: 'End every session of the signed-in account, this one included',
+        response: { 200: Type.Object({ sessions: Type.Integer() }), 401: Problem },
+      },
+    },
+    async (req, reply) => {
+      const sessions = await accounts.logoutEverywhere(auditContextOf(req), sessionOf(req).account);
+      clearSessionCookie(reply);
+      return { sessions };
+    },
+  );
+
+  app.put(
+    '/api/v1/me/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change the password (the current one is required); other sessions end',
+        body: Type.Object(
+          { currentPassword: Type.String({ maxLength: 256 }), newPassword: Type.String({ maxLength: 256 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), 400: Problem, 401: Problem },
+      },
+    },
+    async (req, reply) => {
+      await accounts.changePassword(
+        auditContextOf(req),
+        sessionOf(req),
+        req.body.currentPassword,
+        req.body.newPassword,
+      );
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Sessions over HTTP: the cookie, and the hook that turns it into the request's actor. The site comes
+ * from the host name and the session must belong to it; a session of another site is refused.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from '../../kernel/audit/index.ts';
+import type { Database } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { auditContextOf } from '../../kernel/http/index.ts';
+import type { AccountService, Session } from './account.service.ts';
+
+export const SESSION_COOKIE = 'yw_session';
+
+export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+export function registerSessions(app: FastifyInstance, accounts: AccountService, db: Database): void {
+  app.decorateRequest('session', null);
+  app.decorateRequest('sessionEnded', false);
+  app.addHook('onRequest', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token || !req.site.tenantId) return;
+    const found = await accounts.resolve(req.site.tenantId, token);
+    if (found.state === 'ok') {
+      const a = found.session.account;
+      req.session = found.session;
+      req.actor = {
+        id: `account:${a.id}`,
+        role: a.kind,
+        division: a.divisionCode ?? '',
+        name: a.displayName,
+      };
+      return;
+    }
+    clearSessionCookie(reply);
+    if (found.state === 'other_site') {
+      await appendAudit(db.kysely, auditContextOf(req), {
+        action: 'session.refused_other_site',
+        result: 'denied',
+      });
+      throw new DomainError('unauthorized', 'identity.session.other_site');
+    }
+    req.sessionEnded = found.state === 'expired';
+  });
+}
+
+/** The request's session, or a 401 (the API) — pages redirect to the login page instead. */
+export function sessionOf(req: FastifyRequest): Session {
+  if (!req.session)
+    throw new DomainError(
+      'unauthorized',
+      req.sessionEnded ? 'identity.session.expired' : 'identity.session.required',
+    );
+  return req.session;
+}
+
+/** Where to go after logging in: only a path on this site. */
+export function safeNext(next: unknown, fallback = '/account'): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : fallback;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session | null;
+    /** A session cookie came with the request but its session had ended (idle or absolute limit). */
+    sessionEnded: boolean;
+  }
+}

@@ -246,15 +246,26 @@ async function sealRows(trx: Transaction<DB>, rows: EntryRow[]): Promise<number>
   return rows.length;
 }
 
-/** Seals in the background every intervalMs until stopped; errors are reported, never thrown. */
+/** Entries this process has written since its sealer last ran. */
+let writtenHere = 0;
+
+/**
+ * Seals in the background until stopped: every intervalMs after this process wrote entries, and every
+ * idleMs in any case (for entries other nodes left). Errors are reported, never thrown.
+ */
 export function startAuditSealer(
   db: Database,
   onError: (e: unknown) => void,
   intervalMs = 250,
+  idleMs = 5_000,
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let lastRun = Date.now();
   const timer = setInterval(() => {
+    if (writtenHere === 0 && Date.now() - lastRun < idleMs) return;
+    writtenHere = 0;
+    lastRun = Date.now();
     running = running.then(() => (stopped ? 0 : sealAudit(db))).catch(onError);
   }, intervalMs);
   timer.unref();

@@ -174,6 +174,28 @@ export async function insertSession(
     .execute();
 }
 
+type SessionDbRow = {
+  tenant_id: string;
+  token_hash: string;
+  account_id: number;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  ip: string;
+  user_agent: string;
+};
+
+const toSession = (r: SessionDbRow): SessionRow => ({
+  tenantId: r.tenant_id,
+  tokenHash: r.token_hash,
+  accountId: Number(r.account_id),
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+  ip: r.ip,
+  userAgent: r.user_agent,
+});
+
 /** The session with this token hash, on any site (the caller refuses one from another site). */
 export async function findSession(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {
   const r = await db
@@ -181,18 +203,7 @@ export async function findSession(db: Executor, tokenHash: string): Promise<Sess
     .selectAll()
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
-  return (
-    r && {
-      tenantId: r.tenant_id,
-      tokenHash: r.token_hash,
-      accountId: Number(r.account_id),
-      createdAt: r.created_at,
-      lastSeenAt: r.last_seen_at,
-      expiresAt: r.expires_at,
-      ip: r.ip,
-      userAgent: r.user_agent,
-    }
-  );
+  return r && toSession(r);
 }
 
 export async function listSessions(db: Executor, tenantId: string, accountId: number): Promise<SessionRow[]> {
@@ -203,16 +214,7 @@ export async function listSessions(db: Executor, tenantId: string, accountId: nu
     .where('account_id', '=', accountId)
     .orderBy('last_seen_at', 'desc')
     .execute();
-  return rows.map((r) => ({
-    tenantId: r.tenant_id,
-    tokenHash: r.token_hash,
-    accountId: Number(r.account_id),
-    createdAt: r.created_at,
-    lastSeenAt: r.last_seen_at,
-    expiresAt: r.expires_at,
-    ip: r.ip,
-    userAgent: r.user_agent,
-  }));
+  return rows.map(toSession);
 }
 
 export async function touchSession(db: Executor, tenantId: string, tokenHash: string): Promise<void> {

@@ -9,8 +9,10 @@ import type { Config } from './kernel/config/index.ts';
 import { projectRoot } from './kernel/config/paths.ts';
 import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
-import { createIdentityModule } from './modules/identity/index.ts';
-import { createOrgModule, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
+import { createIdentityModule, DEMO_ACCOUNTS } from './modules/identity/index.ts';
+
+export { DEMO_ACCOUNTS };
+import { createOrgModule, DEMO_TENANT_ID, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
 import { startAuditSealer } from './kernel/audit/index.ts';
 import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
 import { WorkbenchLayout, workbenchPages } from './workbench/index.tsx';
@@ -55,6 +57,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     },
   });
   const identity = createIdentityModule(db, config);
+  if (config.seedDemo) await identity.seedDemoAccounts(DEMO_TENANT_ID);
   identity.sessions(app);
   await org.routes(app);
   await identity.routes(app);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { buildApp, openConfiguredDatabase, VERSION } from '../app.ts';
+import { buildApp, DEMO_ACCOUNTS, openConfiguredDatabase, VERSION } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
 import { sealAudit, verifyAudit } from '../kernel/audit/index.ts';
 import { migrate } from '../kernel/db/index.ts';
@@ -44,10 +44,19 @@ async function start() {
       `  Yiwang 一网 ${VERSION} is up in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db}`,
       `  Portal     ${url}/`,
       cfg.nodeEnv !== 'production'
-        ? `  Workbench  ${url}/workbench   (no login until the identity module lands; not mounted in production)`
+        ? `  Workbench  ${url}/workbench   (no login until staff roles land; not mounted in production)`
         : '',
       `  API docs   ${url}/api/docs`,
-      '  Demo logins: none yet — accounts arrive with the identity module.',
+      cfg.seedDemo
+        ? [
+            '  Demo logins (portal, /login):',
+            ...DEMO_ACCOUNTS.map(
+              (a) =>
+                `    ${a.kind === 'person' ? 'citizen   ' : 'enterprise'}  ${a.username} / ${a.password}`,
+            ),
+            '  Staff logins arrive with roles; until then the workbench needs none outside production.',
+          ].join('\n')
+        : '',
       '',
     ]
       .filter((l) => l !== '')

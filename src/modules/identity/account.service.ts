@@ -240,6 +240,8 @@ export function createAccountService(deps: IdentityDeps) {
       });
     },
 
+    hasAccounts: (tenantId: string) => store.anyAccount(db.kysely, tenantId),
+
     sessionsOf: (account: Account) => store.listSessions(db.kysely, account.tenantId, account.id),
 
     /** Changes the password after checking the current one; every other session of the account ends. */

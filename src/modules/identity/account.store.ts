@@ -291,3 +291,13 @@ export async function idNumberTaken(db: Executor, tenantId: string, hash: string
     .executeTakeFirst();
   return r !== undefined;
 }
+
+export async function anyAccount(db: Executor, tenantId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('identity.account')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
+}

@@ -40,10 +40,6 @@ function makeTranslator(locale: Locale): Translate {
 
 const translators: Record<Locale, Translate> = { 'zh-CN': makeTranslator('zh-CN'), en: makeTranslator('en') };
 
-export function hasMessage(key: string): boolean {
-  return key in catalogs[DEFAULT_LOCALE];
-}
-
 /** Picks the locale from an explicit choice, else the Accept-Language header, else zh-CN. */
 export function negotiateLocale(choice: string | undefined, acceptLanguage: string | undefined): Locale {
   if (isLocale(choice)) return choice;

@@ -1,6 +1,7 @@
 /** Pages for the public: log in, register, my account (sessions, log out everywhere), change password. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import type { Database } from '../../kernel/db/index.ts';
 import { DomainError, ERROR_STATUS } from '../../kernel/errors.ts';
 import { auditContextOf, formValues, submitForm } from '../../kernel/http/index.ts';
 import type { Translate } from '../../kernel/i18n/index.ts';
@@ -15,13 +16,14 @@ import {
 import type { AccountService } from './account.service.ts';
 import { presentAccount } from './account.routes.ts';
 import type { SessionRow } from './account.store.ts';
-import { clearSessionCookie, safeNext, setSessionCookie } from './session.http.ts';
+import { clearSessionCookie, safeNext, setSessionCookie, loginRateLimit } from './session.http.ts';
 
 interface Deps {
   accounts: AccountService;
   keyring: Sm4Keyring;
   secureCookies: boolean;
   loginRateLimitPerMinute: number;
+  db: Database;
 }
 
 const page = (t: Translate, title: string, body: PageContent['body']): PageContent => ({
@@ -236,7 +238,7 @@ const toLogin = (req: FastifyRequest, reply: FastifyReply) =>
 
 export function accountPages(app: FastifyInstance, deps: Deps): void {
   const { accounts, keyring } = deps;
-  const loginLimit = { rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: 60_000 } };
+  const loginLimit = loginRateLimit(deps.db, deps.loginRateLimitPerMinute);
 
   app.get('/login', { schema: { hide: true } }, async (req, reply) => {
     const next = safeNext((req.query as { next?: string }).next);

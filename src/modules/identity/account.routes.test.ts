@@ -295,5 +295,15 @@ describe('login rate limit per IP', () => {
     for (let i = 0; i < 4; i++) codes.push((await attempt('10.0.0.1')).statusCode);
     assert.deepEqual(codes, [401, 401, 401, 429]);
     assert.equal((await attempt('10.0.0.2')).statusCode, 401);
+    await attempt('10.0.0.1'); // still refused, audited only once a minute
+    const audited = await t.db.kysely
+      .selectFrom('audit.entry')
+      .selectAll()
+      .where('action', '=', 'session.rate_limited')
+      .execute();
+    assert.deepEqual(
+      audited.map((e) => [e.ip, e.object_id, e.result]),
+      [['10.0.0.1', '/api/v1/session', 'denied']],
+    );
   });
 });

@@ -3,11 +3,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import type { Database } from '../../kernel/db/index.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
 import { maskCitizenId } from '../../kernel/identifiers/index.ts';
 import type { AccountService } from './account.service.ts';
 import type { Account } from './account.store.ts';
-import { clearSessionCookie, sessionOf, setSessionCookie } from './session.http.ts';
+import { clearSessionCookie, sessionOf, setSessionCookie, loginRateLimit } from './session.http.ts';
 
 const Problem = Type.Ref('Problem');
 const tags = ['accounts'];
@@ -30,6 +31,7 @@ export interface AccountRouteDeps {
   keyring: Sm4Keyring;
   secureCookies: boolean;
   loginRateLimitPerMinute: number;
+  db: Database;
 }
 
 /** What the API shows of an account: the ID number only masked (a full view is a separate, audited act). */
@@ -49,7 +51,7 @@ export async function accountRoutes(fastify: FastifyInstance, deps: AccountRoute
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { accounts, keyring } = deps;
   app.addSchema(AccountSchema);
-  const loginLimit = { rateLimit: { max: deps.loginRateLimitPerMinute, timeWindow: 60_000 } };
+  const loginLimit = loginRateLimit(deps.db, deps.loginRateLimitPerMinute);
 
   app.post(
     '/api/v1/accounts',

@@ -52,6 +52,7 @@ export function createIdentityModule(db: Database, config: Config) {
     keyring,
     secureCookies: config.nodeEnv === 'production',
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    db,
   };
   return {
     accounts,

@@ -49,6 +49,32 @@ export function registerSessions(app: FastifyInstance, accounts: AccountService,
   });
 }
 
+/**
+ * The per-IP limit on login and registration. Going over it is a security event: audited once per
+ * address per minute (not once per refused request, so a flood cannot flood the audit chain).
+ */
+export function loginRateLimit(db: Database, maxPerMinute: number) {
+  const lastAudited = new Map<string, number>();
+  return {
+    rateLimit: {
+      max: maxPerMinute,
+      timeWindow: 60_000,
+      onExceeded: (req: FastifyRequest, key: string) => {
+        const now = Date.now();
+        if ((lastAudited.get(key) ?? 0) > now - 60_000) return;
+        if (lastAudited.size > 10_000) lastAudited.clear();
+        lastAudited.set(key, now);
+        appendAudit(db.kysely, auditContextOf(req), {
+          action: 'session.rate_limited',
+          objectType: 'route',
+          objectId: req.routeOptions.url ?? '',
+          result: 'denied',
+        }).catch((e: unknown) => req.log.error({ err: e }, 'could not audit a rate-limited login'));
+      },
+    },
+  };
+}
+
 /** The request's session, or a 401 (the API) — pages redirect to the login page instead. */
 export function sessionOf(req: FastifyRequest): Session {
   if (!req.session)

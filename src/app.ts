@@ -8,14 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './kernel/config/index.ts';
 import { projectRoot } from './kernel/config/paths.ts';
 import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
+import { startAuditSealer } from './kernel/audit/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
 import { createIdentityModule, DEMO_ACCOUNTS } from './modules/identity/index.ts';
-
-export { DEMO_ACCOUNTS };
 import { createOrgModule, DEMO_TENANT_ID, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
-import { startAuditSealer } from './kernel/audit/index.ts';
 import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
 import { WorkbenchLayout, workbenchPages } from './workbench/index.tsx';
+
+export { DEMO_ACCOUNTS };
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -40,10 +40,14 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 export async function buildApp(config: Config, options: { db?: Database } = {}): Promise<Yiwang> {
   const db = options.db ?? (await openConfiguredDatabase(config));
   await migrate(db);
-  // Until identity lands, admin pages and write APIs exist only outside production.
+  // Until staff roles and the access policy land, admin pages and write APIs exist only outside production.
   const admin = config.nodeEnv !== 'production';
   const org = createOrgModule(db, { admin });
-  if (config.seedDemo) await seedDemoRegion(db);
+  const identity = createIdentityModule(db, config);
+  if (config.seedDemo) {
+    await seedDemoRegion(db);
+    await identity.seedDemoAccounts(DEMO_TENANT_ID);
+  }
 
   const app = await createHttpServer({
     config,
@@ -56,8 +60,6 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
       return status.pending.map((m) => `migration pending: ${m}`);
     },
   });
-  const identity = createIdentityModule(db, config);
-  if (config.seedDemo) await identity.seedDemoAccounts(DEMO_TENANT_ID);
   identity.sessions(app);
   await org.routes(app);
   await identity.routes(app);

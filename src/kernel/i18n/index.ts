@@ -1,8 +1,9 @@
 /**
  * Every user-facing string goes through here. zh-CN is the default; en is the second language.
- * Messages live in locales/<lang>.json as flat "module.key" entries with {name} placeholders.
+ * Messages live in locales/<lang>/*.json as flat "module.key" entries with {name} placeholders; each
+ * file holds one area's messages (kernel, org, identity …) and a key may be defined in one file only.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/paths.ts';
 
@@ -12,8 +13,27 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 export type Messages = Record<string, string>;
 
+/** The message files of a locale, by file name. */
+export function localeFiles(locale: Locale): Record<string, Messages> {
+  const dir = path.join(projectRoot, 'locales', locale);
+  const files: Record<string, Messages> = {};
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    files[name] = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as Messages;
+  }
+  return files;
+}
+
 function load(locale: Locale): Messages {
-  return JSON.parse(readFileSync(path.join(projectRoot, 'locales', `${locale}.json`), 'utf8')) as Messages;
+  const all: Messages = {};
+  for (const [file, messages] of Object.entries(localeFiles(locale))) {
+    for (const [key, text] of Object.entries(messages)) {
+      if (key in all) throw new Error(`locales/${locale}/${file}: ${key} is already defined in another file`);
+      all[key] = text;
+    }
+  }
+  return all;
 }
 
 const catalogs: Record<Locale, Messages> = { 'zh-CN': load('zh-CN'), en: load('en') };

@@ -7,7 +7,7 @@ import type { Division, OrgModule } from '../modules/org/index.ts';
 export { PortalLayout } from './layout.tsx';
 
 function Home(props: { children: Division[]; departmentCount: number }) {
-  const { t, site, workbench } = usePage();
+  const { t, site, viewer } = usePage();
   const sections = [
     {
       href: '/departments',
@@ -46,11 +46,13 @@ function Home(props: { children: Division[]; departmentCount: number }) {
           </ul>
         </section>
       ) : null}
-      {workbench ? (
-        <p class="muted">
+      <p class="muted">
+        {viewer?.permissions.has('workbench.enter') ? (
           <a href="/workbench">{t('home.workbench_link')}</a>
-        </p>
-      ) : null}
+        ) : (
+          <a href="/login?next=%2Fworkbench">{t('home.staff_login')}</a>
+        )}
+      </p>
     </>
   );
 }
@@ -133,44 +135,52 @@ export function errorPage(status: number, message: string, t: Translate): PageCo
 
 export function portalPages(app: FastifyInstance, deps: { org: OrgModule; version: string }): void {
   const { org } = deps;
-  app.get('/', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
-    const tenantId = req.site.tenantId;
-    const [kids, departments] = tenantId
-      ? await Promise.all([
-          org.divisions.children(tenantId, { limit: 50, offset: 0 }),
-          org.departments.list(tenantId, { includeInactive: false, limit: 1, offset: 0 }),
-        ])
-      : [{ items: [] }, { total: 0 }];
-    return reply.page({
-      area: 'portal',
-      title: req.site.name,
-      body: <Home children={kids.items} departmentCount={departments.total} />,
-    });
-  });
+  app.get(
+    '/',
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
+    async (req, reply) => {
+      const tenantId = req.site.tenantId;
+      const [kids, departments] = tenantId
+        ? await Promise.all([
+            org.divisions.children(tenantId, { limit: 50, offset: 0 }),
+            org.departments.list(tenantId, { includeInactive: false, limit: 1, offset: 0 }),
+          ])
+        : [{ items: [] }, { total: 0 }];
+      return reply.page({
+        area: 'portal',
+        title: req.site.name,
+        body: <Home children={kids.items} departmentCount={departments.total} />,
+      });
+    },
+  );
 
-  app.get('/api/docs', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
-    const spec = app.swagger() as {
-      paths?: Record<string, Record<string, { summary?: string; tags?: string[] }>>;
-    };
-    const operations: Operation[] = [];
-    for (const [path, methods] of Object.entries(spec.paths ?? {})) {
-      for (const [method, op] of Object.entries(methods)) {
-        operations.push({
-          method: method.toUpperCase(),
-          path,
-          summary: op.summary ?? '',
-          tag: op.tags?.[0] ?? 'other',
-        });
+  app.get(
+    '/api/docs',
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
+    async (req, reply) => {
+      const spec = app.swagger() as {
+        paths?: Record<string, Record<string, { summary?: string; tags?: string[] }>>;
+      };
+      const operations: Operation[] = [];
+      for (const [path, methods] of Object.entries(spec.paths ?? {})) {
+        for (const [method, op] of Object.entries(methods)) {
+          operations.push({
+            method: method.toUpperCase(),
+            path,
+            summary: op.summary ?? '',
+            tag: op.tags?.[0] ?? 'other',
+          });
+        }
       }
-    }
-    return reply.page({
-      area: 'portal',
-      title: req.t('nav.api'),
-      column: { name: req.t('nav.api'), type: req.t('api_docs.column_type') },
-      breadcrumbs: [{ href: '/', label: req.t('nav.home') }, { label: req.t('nav.api') }],
-      body: <ApiDocs operations={operations} version={deps.version} />,
-    });
-  });
+      return reply.page({
+        area: 'portal',
+        title: req.t('nav.api'),
+        column: { name: req.t('nav.api'), type: req.t('api_docs.column_type') },
+        breadcrumbs: [{ href: '/', label: req.t('nav.home') }, { label: req.t('nav.api') }],
+        body: <ApiDocs operations={operations} version={deps.version} />,
+      });
+    },
+  );
 
   // Language switch without JavaScript: the layout links to ?lang=…, which the HTTP kernel remembers.
 }

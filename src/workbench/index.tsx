@@ -1,22 +1,35 @@
 /**
- * The workbench (工作台) for staff: its own layout and the dashboard. Until the identity module puts it
- * behind login and roles it is mounted only outside production.
+ * The workbench (工作台) for staff: its own layout and the dashboard. Staff only: every page asks for
+ * 'workbench.enter' or more, and the navigation shows only what the viewer's roles allow.
  */
 import type { FastifyInstance } from 'fastify';
-import { usePage, type PageContent } from '../kernel/pages/index.tsx';
+import type { Permission } from '../kernel/policy/index.ts';
+import { CsrfField, usePage, type Layout, type PageContent } from '../kernel/pages/index.tsx';
 import { Breadcrumbs, Head, LanguageSwitch } from '../portal/chrome.tsx';
 
-const NAV = [
-  { href: '/workbench', key: 'workbench.dashboard' },
-  { href: '/workbench/departments', key: 'org.department.manage' },
-  { href: '/workbench/divisions', key: 'org.division.manage' },
-  { href: '/workbench/site', key: 'org.tenant.settings' },
-  { href: '/workbench/sites', key: 'org.tenant.all' },
-] as const;
+/** A link in the workbench navigation, contributed by a module; shown to those who hold `permission`. */
+export interface WorkbenchLink {
+  href: string;
+  /** locale key of its label */
+  key: string;
+  permission: Permission;
+}
 
-export function WorkbenchLayout(props: { page: PageContent }) {
-  const { t, locale, site, url } = usePage();
+export function workbenchLayout(links: readonly WorkbenchLink[]): Layout {
+  return (props) => <WorkbenchLayout page={props.page} links={links} />;
+}
+
+function visibleLinks(links: readonly WorkbenchLink[], permissions: ReadonlySet<Permission> | undefined) {
+  return links.filter((l) => permissions?.has(l.permission));
+}
+
+function WorkbenchLayout(props: { page: PageContent; links: readonly WorkbenchLink[] }) {
+  const { t, locale, site, url, viewer } = usePage();
   const path = url.split('?')[0] ?? '';
+  const nav = [
+    { href: '/workbench', key: 'workbench.dashboard' },
+    ...(viewer ? visibleLinks(props.links, viewer.permissions) : []),
+  ];
   return (
     <html lang={locale}>
       <Head page={props.page} />
@@ -29,13 +42,22 @@ export function WorkbenchLayout(props: { page: PageContent }) {
             <p class="site-name">
               <a href="/workbench">{t('workbench.title')}</a> <span class="muted-inverse">{site.name}</span>
             </p>
+            {viewer ? (
+              <form method="post" action="/logout" class="inline-form">
+                <CsrfField />
+                <span class="muted-inverse">{viewer.name}</span>{' '}
+                <button type="submit" class="link-button">
+                  {t('identity.logout')}
+                </button>
+              </form>
+            ) : null}
             <LanguageSwitch />
           </div>
         </header>
         <div class="wrap workbench-body">
           <nav class="side-nav" aria-label={t('workbench.navigation')}>
             <ul>
-              {NAV.map((n) => (
+              {nav.map((n) => (
                 <li>
                   <a
                     href={n.href}
@@ -64,14 +86,15 @@ export function WorkbenchLayout(props: { page: PageContent }) {
   );
 }
 
-function Dashboard() {
-  const { t } = usePage();
+function Dashboard(props: { links: readonly WorkbenchLink[] }) {
+  const { t, viewer } = usePage();
+  const links = visibleLinks(props.links, viewer?.permissions);
   return (
     <>
       <h1>{t('workbench.dashboard')}</h1>
-      <p class="notice">{t('workbench.no_login_yet')}</p>
+      <p>{t('workbench.welcome', { name: viewer?.name ?? '' })}</p>
       <ul class="cards">
-        {NAV.slice(1).map((n) => (
+        {links.map((n) => (
           <li class="card">
             <h2>
               <a href={n.href}>{t(n.key)}</a>
@@ -83,8 +106,15 @@ function Dashboard() {
   );
 }
 
-export function workbenchPages(app: FastifyInstance): void {
-  app.get('/workbench', { schema: { hide: true } }, async (req, reply) =>
-    reply.page({ area: 'workbench', title: req.t('workbench.dashboard'), body: <Dashboard /> }),
+export function workbenchPages(app: FastifyInstance, links: readonly WorkbenchLink[]): void {
+  app.get(
+    '/workbench',
+    { schema: { hide: true }, config: { access: 'workbench.enter' } },
+    async (req, reply) =>
+      reply.page({
+        area: 'workbench',
+        title: req.t('workbench.dashboard'),
+        body: <Dashboard links={links} />,
+      }),
   );
 }

@@ -10,6 +10,7 @@
  * running began (xid below the snapshot's xmin), in (xid, id) order, so no entry can appear later in
  * front of one already sealed. No forks, no gaps: a rolled-back entry never reaches the chain.
  */
+import type { Actor } from '../policy/index.ts';
 import { sql, type Transaction } from 'kysely';
 import type { DB, Database, Executor } from '../db/index.ts';
 import { sm3 } from '../crypto/index.ts';
@@ -23,6 +24,11 @@ export type AuditResult = 'success' | 'failure' | 'denied';
 /** Who did it, as whom, from where: filled from the session and the request, never from the client. */
 export interface AuditContext {
   tenantId: string;
+  /**
+   * The actor as the policy sees them: an account (from the session) or null for an anonymous request.
+   * Undefined only for the system's own work (seeding, imports, the CLI), which no request can reach.
+   */
+  actor?: Actor | null;
   actorId: string;
   actorRole: string;
   actorDivision: string;
@@ -238,11 +244,11 @@ async function sealRows(trx: Transaction<DB>, rows: EntryRow[]): Promise<number>
     hashes.push(hash);
     head = { tenantId: r.tenant_id, seq: body.seq, hash };
   }
+  // Through the SECURITY DEFINER function of migration 0005: the application's database role has no
+  // UPDATE on audit.entry. It seals only unsealed entries, all of them or none.
   await sql`
-    update audit.entry e set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
-      from unnest(${ids}::bigint[], ${tenants}::text[], ${seqs}::bigint[], ${prevs}::text[], ${hashes}::text[])
-        as v(id, tenant_id, seq, prev_hash, hash)
-     where e.tenant_id = v.tenant_id and e.id = v.id`.execute(trx);
+    select audit.seal_entries(${tenants}::text[], ${ids}::bigint[], ${seqs}::bigint[], ${prevs}::text[],
+      ${hashes}::text[])`.execute(trx);
   return rows.length;
 }
 
@@ -353,3 +359,5 @@ export function systemContext(tenantId: string = SYSTEM_CHAIN, actorId = 'system
     requestId: '',
   };
 }
+
+export * from './query.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signInStaff } from '../../../test/support/staff.ts';
 import { redactUrl } from './index.ts';
 
 describe('HTTP kernel', () => {
@@ -62,15 +63,17 @@ describe('HTTP kernel', () => {
     assert.match(api.json().detail, /no division with code 999999/);
   });
 
-  it('refuses a form post without the CSRF token', async () => {
+  it('refuses a form post without the CSRF token, even from a signed-in administrator', async () => {
+    const { cookie } = await signInStaff(t, { roles: ['system_admin'] });
     const res = await t.app.inject({
       method: 'POST',
       url: '/workbench/site',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie },
       payload: 'name=x',
     });
     assert.equal(res.statusCode, 403);
     assert.match(res.body, /表单已过期/);
+    assert.notEqual((await t.org.tenants.get('330000')).name, 'x', 'nothing saved');
   });
 
   it('rate-limits a client that sends too many requests, with problem+json', async () => {
@@ -108,18 +111,49 @@ describe('HTTP kernel in production', () => {
     assert.equal(res.cookies.find((c) => c.name === 'yw_lang')?.secure, true);
   });
 
-  it('does not mount the workbench or any write API until identity lands', async () => {
+  it('mounts the workbench and the write APIs, refusing anonymous callers', async () => {
+    for (const url of ['/workbench', '/workbench/departments', '/workbench/divisions/330100']) {
+      const page = await t.app.inject({ url, headers: { accept: 'text/html' } });
+      assert.equal(page.statusCode, 303, url);
+      assert.equal(page.headers.location, `/login?next=${encodeURIComponent(url)}`);
+    }
+    for (const [method, url, payload] of [
+      ['POST', '/api/v1/divisions', { code: '330108', name: 'x' }],
+      ['PATCH', '/api/v1/divisions/330100', { name: 'x' }],
+      ['POST', '/api/v1/departments', { divisionCode: '330100', name: 'x', type: 'other' }],
+      ['GET', '/api/v1/tenants', undefined],
+    ] as const) {
+      const write = await t.app.inject({ method, url, ...(payload ? { payload } : {}) });
+      assert.equal(write.statusCode, 401, `${method} ${url}: ${write.body}`);
+      assert.match(String(write.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(write.json<{ code: string }>().code, 'identity.session.required');
+    }
     assert.equal(
-      (await t.app.inject({ url: '/workbench', headers: { accept: 'text/html' } })).statusCode,
+      (await t.app.inject({ url: '/api/v1/divisions/330108' })).statusCode,
       404,
+      'nothing created',
     );
-    const write = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/divisions',
-      payload: { code: '330108', name: 'x' },
-    });
-    assert.equal(write.statusCode, 404);
+    assert.equal(
+      (await t.app.inject({ url: '/api/v1/divisions/330100' })).json<{ name: string }>().name,
+      '杭州市',
+    );
     assert.equal((await t.app.inject({ url: '/api/v1/divisions/330000' })).statusCode, 200);
+  });
+
+  it('lets a signed-in administrator use the workbench and the write APIs', async () => {
+    const { cookie } = await signInStaff(t, { roles: ['system_admin'] });
+    const page = await t.app.inject({
+      url: '/workbench/divisions',
+      headers: { accept: 'text/html', cookie },
+    });
+    assert.equal(page.statusCode, 200);
+    const write = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/divisions/330106',
+      headers: { cookie },
+      payload: { name: '西湖区' },
+    });
+    assert.equal(write.statusCode, 200, write.body);
   });
 });
 
@@ -146,10 +180,12 @@ describe('micro-cache of public GETs', () => {
   });
 
   it('forgets everything after a successful write on this node', async () => {
+    const { cookie } = await signInStaff(t, { roles: ['system_admin'] });
     await t.app.inject({ url: '/api/v1/divisions/330102' });
     const write = await t.app.inject({
       method: 'PATCH',
       url: '/api/v1/divisions/330102',
+      headers: { cookie },
       payload: { name: '上城区（改）' },
     });
     assert.equal(write.statusCode, 200);
@@ -163,8 +199,13 @@ describe('micro-cache of public GETs', () => {
     const again = await t.app.inject({ url: '/api/v1/divisions/339999' });
     assert.equal(again.statusCode, 404);
     assert.equal(again.headers['x-cache'], undefined);
-    const form = await t.app.inject({ url: '/workbench/site' });
-    assert.equal(form.headers['x-cache'], undefined);
+    const { cookie } = await signInStaff(t, { roles: ['system_admin'] });
+    for (let i = 0; i < 2; i++) {
+      const form = await t.app.inject({ url: '/workbench/site', headers: { accept: 'text/html', cookie } });
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /name="_csrf"/);
+      assert.equal(form.headers['x-cache'], undefined);
+    }
   });
 });
 
@@ -179,5 +220,15 @@ describe('redactUrl', () => {
       '/x?phone=[redacted]&q=西湖&idNumber=[redacted]#f',
     );
     assert.equal(redactUrl('/divisions?q=3301'), '/divisions?q=3301');
+  });
+
+  it('keeps one-time password-link tokens in paths out of the logs', () => {
+    const token = 'AbC_dEf-0123456789abcdefghijklmnopqrstuvwxy';
+    assert.equal(redactUrl(`/password/${token}`), '/password/[redacted]');
+    assert.equal(
+      redactUrl(`/api/v1/password-links/${token}?lang=en`),
+      '/api/v1/password-links/[redacted]?lang=en',
+    );
+    assert.equal(redactUrl('/account/password'), '/account/password');
   });
 });

@@ -17,6 +17,7 @@ import type { Config } from '../config/index.ts';
 import { projectRoot } from '../config/paths.ts';
 import { DomainError, ERROR_STATUS } from '../errors.ts';
 import { negotiateLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
+import { authorize, decide, type Access, type Actor } from '../policy/index.ts';
 import {
   renderDocument,
   type FormState,
@@ -30,6 +31,7 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import { internalProblem, problemFor, toDomainError } from './problem.ts';
 
 export { problemFor, type Problem } from './problem.ts';
+export type { Actor } from '../policy/index.ts';
 
 export interface HttpOptions {
   config: Config;
@@ -144,6 +146,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     req.site = await options.siteFor(req.host);
   });
   registerPublicCache(app, config.publicCacheSeconds);
+  registerAccessControl(app);
 
   function page(reply: FastifyReply, page: PageContent, status: number) {
     const req = reply.request;
@@ -157,8 +160,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       },
       site: req.site,
       siteDomain: req.hostname,
-      workbench: config.nodeEnv !== 'production',
-      viewer: req.actor ? { name: req.actor.name } : null,
+      viewer: req.actor ? { name: req.actor.name, permissions: req.actor.permissions } : null,
     });
     return reply.status(status).type('text/html; charset=utf-8').send(html);
   }
@@ -197,14 +199,20 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       return reply.status(problem.status).type('application/problem+json; charset=utf-8').send(problem);
     }
     if (!req.site) return reply.status(problem.status).type('text/plain; charset=utf-8').send(problem.detail);
+    // A page that needs a session sends the reader to the login page and back.
+    if (domain?.kind === 'unauthorized' && req.method === 'GET') {
+      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    }
     return reply.page(options.errorPage(problem.status, problem.detail, t), problem.status);
   });
   app.setNotFoundHandler(async (req) => {
     throw new DomainError('not_found', 'errors.not_found', { path: req.url.split('?')[0] ?? '' });
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { schema: { hide: true }, config: { access: 'public' } }, async () => ({
+    status: 'ok',
+  }));
+  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) => {
     let problems: string[];
     try {
       problems = await options.readiness();
@@ -215,7 +223,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
       .status(problems.length ? 503 : 200)
       .send({ status: problems.length ? 'unavailable' : 'ok', problems });
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+    app.swagger(),
+  );
 
   return app;
 }
@@ -227,6 +237,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
 export function auditContextOf(req: FastifyRequest): AuditContext {
   return {
     tenantId: req.site.tenantId || SYSTEM_CHAIN,
+    actor: req.actor,
     actorId: req.actor?.id ?? 'anonymous',
     actorRole: req.actor?.role ?? '',
     actorDivision: req.actor?.division ?? '',
@@ -239,8 +250,40 @@ export function auditContextOf(req: FastifyRequest): AuditContext {
 /** Query parameters that may carry a personal identifier never reach the logs. */
 const SENSITIVE_PARAMS = /([?&](?:value|id_?number|idNumber|phone|mobile)=)[^&#]*/gi;
 
+/** One-time tokens in a path (password links) open an account: never logged either. */
+const SENSITIVE_PATHS = /(\/password(?:-links)?\/)[A-Za-z0-9_-]{16,}/g;
+
 export function redactUrl(url: string): string {
-  return url.replace(SENSITIVE_PARAMS, '$1[redacted]');
+  return url.replace(SENSITIVE_PARAMS, '$1[redacted]').replace(SENSITIVE_PATHS, '$1[redacted]');
+}
+
+/**
+ * Every route declares who may call it, and the policy decides before the handler runs — after the
+ * session is read (onRequest), before the body is validated, so a stranger learns nothing from a 400.
+ * Object-level checks (jurisdiction, ownership) happen in the handler, through the same policy.
+ */
+function registerAccessControl(app: FastifyInstance) {
+  const table: RouteAccess[] = [];
+  app.decorate('accessTable', table);
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    // The static files plugin adds its own routes; they serve public assets only.
+    if (access === undefined && !route.url.startsWith('/static/')) {
+      throw new Error(`route ${String(route.method)} ${route.url} does not declare its access`);
+    }
+    for (const method of [route.method].flat()) {
+      if (access !== undefined && method !== 'HEAD')
+        table.push({ method, url: route.url, access, validatesBody: Boolean(route.schema?.body) });
+    }
+  });
+  app.decorateRequest('sessionEnded', false);
+  app.addHook('preValidation', async (req) => {
+    const access = req.routeOptions.config.access;
+    if (access === undefined) return;
+    if (req.sessionEnded && decide(req.actor, access) === 'sign-in')
+      throw new DomainError('unauthorized', 'identity.session.expired');
+    authorize(req.actor, access);
+  });
 }
 
 function wantsJson(req: FastifyRequest): boolean {
@@ -265,7 +308,7 @@ function registerMetrics(app: FastifyInstance) {
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/metrics', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
 }
@@ -306,26 +349,35 @@ export async function submitForm(
   }
 }
 
-/** Who is making a request, once the identity module has read the session; null for anonymous. */
-export interface Actor {
-  /** 'account:<id>' */
-  id: string;
-  /** the account kind or role acted in */
-  role: string;
-  /** the actor's division (staff), '' otherwise */
-  division: string;
-  /** how pages greet them */
-  name: string;
+/** One route and who may call it: the table the policy enforces (and the access-matrix test walks). */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+  /** The body is checked against a schema (after the access decision, so a bad body shows access passed). */
+  validatesBody: boolean;
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    accessTable: readonly RouteAccess[];
+  }
   interface FastifyRequest {
     actor: Actor | null;
+    /** A session cookie came with the request but its session had ended (idle or absolute limit). */
+    sessionEnded: boolean;
     locale: Locale;
     t: Translate;
     site: SiteInfo;
   }
   interface FastifyReply {
     page(page: PageContent, status?: number): FastifyReply;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Who may call the route: 'public', 'signed-in' or a permission. Every route declares it (the
+     * server refuses to start otherwise) and the policy decides it before the handler runs.
+     */
+    access?: Access;
   }
 }

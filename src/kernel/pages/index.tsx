@@ -8,6 +8,7 @@ import { useContext } from 'preact/hooks';
 import { renderToString } from 'preact-render-to-string';
 import type { FieldProblem } from '../errors.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
+import type { Permission } from '../policy/index.ts';
 
 /** What a page needs to know about the site it is on (the tenant running it). */
 export interface SiteInfo {
@@ -30,10 +31,8 @@ export interface PageContextValue {
   csrfToken: string;
   site: SiteInfo;
   siteDomain: string;
-  /** Whether the workbench is mounted (outside production until identity lands). */
-  workbench: boolean;
-  /** The signed-in person, or null. */
-  viewer: { name: string } | null;
+  /** The signed-in person (with what they may do, to show only the links they can follow), or null. */
+  viewer: { name: string; permissions: ReadonlySet<Permission> } | null;
 }
 
 export const PageContext = createContext<PageContextValue | null>(null);
@@ -80,6 +79,11 @@ export interface FormState {
   formProblem?: string | undefined;
 }
 
+/** The CSRF token field, for a small form that is not a Form (a log-out button, an action button). */
+export function CsrfField() {
+  return <input type="hidden" name="_csrf" value={usePage().csrfToken} />;
+}
+
 export const emptyForm = (values: FormValues = {}): FormState => ({ values, problems: [] });
 
 export function Form(props: {
@@ -124,6 +128,7 @@ export function Field(props: {
   value?: string;
   maxLength?: number;
   inputMode?: 'numeric' | 'text' | 'email' | 'tel';
+  autocomplete?: string;
 }) {
   const { t } = usePage();
   const problem = props.state?.problems.find((p) => p.field === props.name);
@@ -168,6 +173,7 @@ export function Field(props: {
           value={value}
           maxLength={props.maxLength}
           inputMode={props.inputMode}
+          autocomplete={props.autocomplete}
         />
       )}
     </div>

@@ -5,7 +5,7 @@
  */
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
-import { isWithin } from './division-code.ts';
+import { isWithin } from '../../kernel/divisions/index.ts';
 import { chinaDivisionRows, importDivisions } from './division-import.ts';
 import type { DepartmentType } from './department-types.ts';
 import { createDepartmentService } from './department.service.ts';

@@ -2,7 +2,8 @@
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import { isUniqueViolation, type Database, type Executor } from '../../kernel/db/index.ts';
 import { conflict, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
-import { isWithin } from './division-code.ts';
+import { isWithin } from '../../kernel/divisions/index.ts';
+import { authorizeActing, decide, jurisdictionPrefix } from '../../kernel/policy/index.ts';
 import { findDivision } from './division.store.ts';
 import { isDepartmentType } from './department-types.ts';
 import * as store from './department.store.ts';
@@ -27,12 +28,22 @@ export function createDepartmentService(db: Database) {
     return d;
   }
 
+  /** A department the actor may manage: one in their jurisdiction; any other is "not found". */
+  async function manageable(ctx: AuditContext, id: number, ex: Executor): Promise<Department> {
+    const d = await get(ctx.tenantId, id, ex);
+    authorizeActing(ctx, 'org.department.manage', { division: d.divisionCode }, () =>
+      notFound('org.department.not_found', { id }),
+    );
+    return d;
+  }
+
   async function check(
     ex: Executor,
-    tenantId: string,
+    ctx: AuditContext,
     input: DepartmentInput,
     selfId?: number,
   ): Promise<DepartmentFields> {
+    const tenantId = ctx.tenantId;
     const problems: FieldProblem[] = [];
     const f: DepartmentFields = {
       divisionCode: input.divisionCode.trim(),
@@ -64,6 +75,15 @@ export function createDepartmentService(db: Database) {
       problems.push({
         field: 'divisionCode',
         code: 'org.department.division_outside',
+        params: { code: f.divisionCode },
+      });
+    else if (
+      ctx.actor !== undefined &&
+      decide(ctx.actor, 'org.department.manage', { division: division.code }) !== 'allow'
+    )
+      problems.push({
+        field: 'divisionCode',
+        code: 'org.department.division_outside_jurisdiction',
         params: { code: f.divisionCode },
       });
     if (f.parentId !== null) {
@@ -102,12 +122,27 @@ export function createDepartmentService(db: Database) {
 
   return {
     get: (tenantId: string, id: number) => get(tenantId, id),
+    /** The department, or undefined (no error): for other modules checking a reference. */
+    find: (tenantId: string, id: number) => store.findDepartment(db.kysely, tenantId, id),
     list: (tenantId: string, filter: Parameters<typeof store.listDepartments>[2]) =>
       store.listDepartments(db.kysely, tenantId, filter),
+    /** One department the actor may manage (404 outside their jurisdiction). */
+    manageable: (ctx: AuditContext, id: number) => manageable(ctx, id, db.kysely),
+    /** The departments the actor may manage: those of their jurisdiction, inactive ones too. */
+    listManaged(ctx: AuditContext, page: { limit: number; offset: number; activeOnly?: boolean }) {
+      authorizeActing(ctx, 'org.department.manage');
+      return store.listDepartments(db.kysely, ctx.tenantId, {
+        // undefined: the system's own work, which sees the whole site
+        divisionPrefix: ctx.actor === undefined ? undefined : jurisdictionPrefix(ctx.actor!),
+        includeInactive: !page.activeOnly,
+        limit: page.limit,
+        offset: page.offset,
+      });
+    },
     async create(ctx: AuditContext, input: DepartmentInput): Promise<Department> {
       const tenantId = ctx.tenantId;
       return db.kysely.transaction().execute(async (trx) => {
-        const fields = await check(trx, tenantId, input);
+        const fields = await check(trx, ctx, input);
         const id = await uniqueGuard(() => store.insertDepartment(trx, tenantId, fields), fields.name);
         await appendAudit(trx, ctx, {
           action: 'department.created',
@@ -121,8 +156,8 @@ export function createDepartmentService(db: Database) {
     async update(ctx: AuditContext, id: number, input: DepartmentInput): Promise<Department> {
       const tenantId = ctx.tenantId;
       return db.kysely.transaction().execute(async (trx) => {
-        const before = await get(tenantId, id, trx);
-        const fields = await check(trx, tenantId, input, id);
+        const before = await manageable(ctx, id, trx);
+        const fields = await check(trx, ctx, input, id);
         await uniqueGuard(() => store.updateDepartment(trx, tenantId, id, fields), fields.name);
         await appendAudit(trx, ctx, {
           action: 'department.updated',
@@ -136,7 +171,7 @@ export function createDepartmentService(db: Database) {
     async setActive(ctx: AuditContext, id: number, active: boolean): Promise<Department> {
       const tenantId = ctx.tenantId;
       return db.kysely.transaction().execute(async (trx) => {
-        await get(tenantId, id, trx);
+        await manageable(ctx, id, trx);
         await store.setDepartmentActive(trx, tenantId, id, active);
         await appendAudit(trx, ctx, {
           action: active ? 'department.reactivated' : 'department.deactivated',

@@ -16,7 +16,7 @@ import {
   levelRank,
   parentCandidates,
   type DivisionLevel,
-} from './division-code.ts';
+} from '../../kernel/divisions/index.ts';
 import { allDivisionCodes } from './division.store.ts';
 
 export interface DivisionInput {

@@ -2,7 +2,13 @@
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
-import { levelOf, NATIONAL_CODE, parentCandidates, type DivisionLevel } from './division-code.ts';
+import {
+  levelOf,
+  NATIONAL_CODE,
+  parentCandidates,
+  type DivisionLevel,
+} from '../../kernel/divisions/index.ts';
+import { authorizeActing } from '../../kernel/policy/index.ts';
 import { checkRows } from './division-import.ts';
 import * as store from './division.store.ts';
 import type { Division } from './division.store.ts';
@@ -22,6 +28,14 @@ export function createDivisionService(db: Database) {
 
   return {
     get,
+    /** A division the actor may manage (404 outside their jurisdiction). */
+    async manageable(ctx: AuditContext, code: string): Promise<Division> {
+      const d = await get(code);
+      authorizeActing(ctx, 'org.division.manage', { division: code }, () =>
+        notFound('org.division.not_found', { code }),
+      );
+      return d;
+    },
     /** The divisions with these codes that exist (no error for the others). */
     many: (codes: string[]) => store.findDivisions(db.kysely, codes),
     // One query when the division has children; the existence check only when it has none.
@@ -71,6 +85,10 @@ export function createDivisionService(db: Database) {
         throw invalidFields([{ field, code: reason, params: { code: input.code } }]);
       }
       const division = ok[0];
+      // A new division goes under one in the actor's jurisdiction; anything else reads as an unknown parent.
+      authorizeActing(ctx, 'org.division.manage', { division: division.parentCode }, () =>
+        invalidFields([{ field: 'parentCode', code: 'org.division.parent_outside_jurisdiction' }]),
+      );
       await db.kysely.transaction().execute(async (trx) => {
         await store.insertDivision(trx, division, 'manual');
         await appendAudit(trx, ctx, {
@@ -88,6 +106,9 @@ export function createDivisionService(db: Database) {
       patch: { name?: string | undefined; active?: boolean | undefined },
     ): Promise<Division> {
       const before = await get(code);
+      authorizeActing(ctx, 'org.division.manage', { division: code }, () =>
+        notFound('org.division.not_found', { code }),
+      );
       if (code === NATIONAL_CODE) throw new DomainError('forbidden', 'org.division.root_fixed');
       if (patch.name !== undefined && (patch.name.trim().length === 0 || patch.name.trim().length > 100)) {
         throw invalidFields([{ field: 'name', code: 'org.division.name_length' }]);

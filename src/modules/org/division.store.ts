@@ -1,7 +1,7 @@
 /** SQL for divisions (org.division). One function per query; no rules here. */
 import { sql } from 'kysely';
 import type { Executor } from '../../kernel/db/index.ts';
-import type { DivisionLevel } from './division-code.ts';
+import type { DivisionLevel } from '../../kernel/divisions/index.ts';
 
 export interface Division {
   code: string;

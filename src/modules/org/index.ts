@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../kernel/db/index.ts';
+import type { Permission } from '../../kernel/policy/index.ts';
 import type { SiteInfo } from '../../kernel/pages/index.tsx';
 import { createDepartmentService } from './department.service.ts';
 import { createDivisionService } from './division.service.ts';
@@ -14,7 +15,13 @@ import { createTenantService } from './tenant.service.ts';
 import { tenantWorkbenchPages } from './tenant.workbench.tsx';
 
 export { DEPARTMENT_TYPES, type DepartmentType } from './department-types.ts';
-export { isWithin, levelOf, NATIONAL_CODE, subtreePrefix, type DivisionLevel } from './division-code.ts';
+export {
+  isWithin,
+  levelOf,
+  NATIONAL_CODE,
+  subtreePrefix,
+  type DivisionLevel,
+} from '../../kernel/divisions/index.ts';
 export {
   chinaDivisionRows,
   csvRows,
@@ -41,7 +48,7 @@ const UNCONFIGURED_SITE: SiteInfo = {
   email: '',
 };
 
-export function createOrgModule(db: Database, options: { admin: boolean }) {
+export function createOrgModule(db: Database) {
   const divisions = createDivisionService(db);
   const tenants = createTenantService(db);
   const departments = createDepartmentService(db);
@@ -49,6 +56,12 @@ export function createOrgModule(db: Database, options: { admin: boolean }) {
     divisions,
     tenants,
     departments,
+    workbenchLinks: [
+      { href: '/workbench/departments', key: 'org.department.manage', permission: 'org.department.manage' },
+      { href: '/workbench/divisions', key: 'org.division.manage', permission: 'org.division.manage' },
+      { href: '/workbench/site', key: 'org.tenant.settings', permission: 'org.site.manage' },
+      { href: '/workbench/sites', key: 'org.tenant.all', permission: 'org.sites.manage' },
+    ] satisfies { href: string; key: string; permission: Permission }[],
     /** The site a host name is for (read model for every request). */
     async siteFor(host: string): Promise<SiteInfo> {
       const t = await tenants.resolveHost(host);
@@ -57,12 +70,10 @@ export function createOrgModule(db: Database, options: { admin: boolean }) {
       return site;
     },
     async routes(app: FastifyInstance) {
-      await orgRoutes(app, { divisions, tenants, departments, admin: options.admin });
+      await orgRoutes(app, { divisions, tenants, departments });
       orgPortalPages(app, { divisions, departments });
-      if (options.admin) {
-        orgWorkbenchPages(app, { divisions, departments });
-        tenantWorkbenchPages(app, { tenants });
-      }
+      orgWorkbenchPages(app, { divisions, departments });
+      tenantWorkbenchPages(app, { tenants });
     },
   };
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signInStaff, type StaffLogin } from '../../../test/support/staff.ts';
 import { translator } from '../../kernel/i18n/index.ts';
 import { countDepartments, type Department } from './department.store.ts';
 
@@ -29,21 +30,50 @@ function assertColumnMeta(html: string, name: string, type: string) {
 
 describe('org pages', () => {
   let t: TestApp;
+  /** A system administrator of the demo site's province. */
+  let admin: StaffLogin;
   before(async () => {
     t = await createTestApp();
+    admin = await signInStaff(t, { roles: ['system_admin'], divisionCode: TENANT });
   });
   after(() => t.drop());
 
   const get = (url: string) => t.app.inject({ url, headers: HTML });
+  /** A workbench page as the province's administrator, or as whoever's cookie is given ('' for nobody). */
+  const wb = (url: string, cookie = admin.cookie) =>
+    t.app.inject({ url, headers: { ...HTML, ...(cookie ? { cookie } : {}) } });
   const departments = () => countDepartments(t.db.kysely, TENANT);
 
+  /** GETs the form and returns what a browser would send back: the cookie and the hidden token. */
+  async function openForm(url = '/workbench/departments/new', session = admin.cookie) {
+    const res = await wb(url, session);
+    const html = page(res);
+    const cookie = res.cookies.find((c) => c.name === 'yw_csrf');
+    assert.ok(cookie, 'the form sets the yw_csrf cookie');
+    const token = /<input type="hidden" name="_csrf" value="([^"]+)"\/>/.exec(html)?.[1];
+    assert.ok(token, 'the form carries a hidden _csrf field');
+    return { cookie: `${session}; yw_csrf=${cookie.value}`, token, html };
+  }
+  const post = (url: string, form: Record<string, string>, cookie?: string) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        ...HTML,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(cookie ? { cookie } : {}),
+      },
+      payload: new URLSearchParams(form).toString(),
+    });
+  const fields = (name: string) => ({ name, type: 'other', divisionCode: '330106', shortName: '简称' });
+
   let seq = 0;
-  async function department(fields: Partial<Department> = {}): Promise<Department> {
+  async function department(overrides: Partial<Department> = {}): Promise<Department> {
     return t.org.departments.create(systemContext(TENANT), {
       divisionCode: '330106',
       name: `页面测试部门${++seq}`,
       type: 'other',
-      ...fields,
+      ...overrides,
     });
   }
 
@@ -136,11 +166,11 @@ describe('org pages', () => {
 
   describe('workbench lists', () => {
     it('render the division and department lists', async () => {
-      assert.match(
-        page(await get('/workbench/divisions')),
-        /<a href="\/workbench\/divisions\/330000">浙江省<\/a>/,
-      );
-      assert.ok(page(await get('/workbench/departments')).includes('浙江省财政厅'));
+      // The divisions list starts at the administrator's own division: the province's cities.
+      const divisions = page(await wb('/workbench/divisions'));
+      assert.match(divisions, /<a href="\/workbench\/divisions\/330100">杭州市<\/a>/);
+      assert.doesNotMatch(divisions, /\/workbench\/divisions\/110000/, 'not another province');
+      assert.ok(page(await wb('/workbench/departments')).includes('浙江省财政厅'));
     });
 
     it('ignore an offset that is not a whole number in range, as the portal pages do', async () => {
@@ -149,35 +179,144 @@ describe('org pages', () => {
         '/workbench/departments?offset=1.5',
         '/workbench/departments?offset=1e20',
       ]) {
-        assert.equal((await get(url)).statusCode, 200, url);
+        assert.equal((await wb(url)).statusCode, 200, url);
       }
     });
   });
 
-  describe('workbench department form', () => {
-    /** GETs the form and returns what a browser would send back: the cookie and the hidden token. */
-    async function openForm(url = '/workbench/departments/new') {
-      const res = await get(url);
-      const html = page(res);
-      const cookie = res.cookies.find((c) => c.name === 'yw_csrf');
-      assert.ok(cookie, 'the form sets the yw_csrf cookie');
-      const token = /<input type="hidden" name="_csrf" value="([^"]+)"\/>/.exec(html)?.[1];
-      assert.ok(token, 'the form carries a hidden _csrf field');
-      return { cookie: `yw_csrf=${cookie.value}`, token, html };
-    }
-    const post = (url: string, form: Record<string, string>, cookie?: string) =>
-      t.app.inject({
-        method: 'POST',
-        url,
-        headers: {
-          ...HTML,
-          'content-type': 'application/x-www-form-urlencoded',
-          ...(cookie ? { cookie } : {}),
-        },
-        payload: new URLSearchParams(form).toString(),
-      });
-    const fields = (name: string) => ({ name, type: 'other', divisionCode: '330106', shortName: '简称' });
+  describe('who may use the workbench', () => {
+    const ORG_PAGES = [
+      '/workbench/departments',
+      '/workbench/departments/new',
+      '/workbench/divisions',
+      '/workbench/divisions/new',
+      '/workbench/divisions/330100',
+      '/workbench/site',
+      '/workbench/sites',
+    ];
+    /** The division codes in the rows of a workbench list. */
+    const rowCodes = (html: string) => {
+      const body = html.slice(html.indexOf('<tbody>'), html.indexOf('</tbody>'));
+      return [...body.matchAll(/<code>(\d+)<\/code>/g)].map((m) => m[1]!);
+    };
+    const departmentIn = async (divisionCode: string) =>
+      (await t.org.departments.list(TENANT, { divisionCode, includeInactive: false, limit: 1, offset: 0 }))
+        .items[0]!;
 
+    it('sends an anonymous reader of any org page to the login page and back (303)', async () => {
+      for (const url of ORG_PAGES) {
+        const res = await wb(url, '');
+        assert.equal(res.statusCode, 303, url);
+        assert.equal(res.headers.location, `/login?next=${encodeURIComponent(url)}`);
+      }
+    });
+
+    it('refuses an anonymous form post even with a good CSRF token (401), creating nothing', async () => {
+      const before = await departments();
+      const form = await openForm();
+      // The form's own CSRF cookie and token, without the session.
+      const cookie = form.cookie.split('; ').find((c) => c.startsWith('yw_csrf='))!;
+      const token = form.token;
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/workbench/departments',
+        headers: { ...HTML, 'content-type': 'application/x-www-form-urlencoded', cookie },
+        payload: new URLSearchParams({
+          name: '匿名局',
+          type: 'other',
+          divisionCode: '330106',
+          _csrf: token,
+        }).toString(),
+      });
+      page(res, 401);
+      assert.equal(await departments(), before);
+    });
+
+    it('answers 403 to a handler on every org page', async () => {
+      const { cookie } = await signInStaff(t, { roles: ['handler'], divisionCode: TENANT });
+      for (const url of ORG_PAGES) page(await wb(url, cookie), 403);
+      // The workbench itself is theirs.
+      page(await wb('/workbench', cookie));
+    });
+
+    it('gives a tenant administrator the site and departments, not the sites or divisions (403)', async () => {
+      const { cookie } = await signInStaff(t, { roles: ['tenant_admin'], divisionCode: TENANT });
+      for (const url of [
+        '/workbench/sites',
+        '/workbench/divisions',
+        '/workbench/divisions/new',
+        '/workbench/divisions/330100',
+      ])
+        page(await wb(url, cookie), 403);
+      for (const url of ['/workbench/site', '/workbench/departments', '/workbench/departments/new'])
+        page(await wb(url, cookie));
+    });
+
+    it('shows a district administrator only their district’s departments and divisions', async () => {
+      const { cookie } = await signInStaff(t, { roles: ['system_admin'], divisionCode: '330102' });
+      const list = page(await wb('/workbench/departments', cookie));
+      const codes = rowCodes(list);
+      assert.ok(codes.length >= 3, list);
+      assert.ok(
+        codes.every((c) => c.startsWith('330102')),
+        codes.join(),
+      );
+      assert.ok(list.includes('上城区政务服务中心'));
+      assert.ok(list.includes('清波街道办事处'), 'the townships below too');
+      for (const name of ['西湖区民政局', '杭州市民政局', '浙江省财政厅'])
+        assert.ok(!list.includes(name), name);
+
+      const divisions = page(await wb('/workbench/divisions', cookie));
+      assert.deepEqual(rowCodes(divisions).sort(), ['330102001', '330102003']);
+      page(await wb('/workbench/divisions/330102001', cookie));
+      for (const url of ['/workbench/divisions/330106', '/workbench/divisions/330100'])
+        page(await wb(url, cookie), 404);
+
+      const xihu = await departmentIn('330106');
+      const provincial = await departmentIn(TENANT);
+      for (const d of [xihu, provincial]) page(await wb(`/workbench/departments/${d.id}`, cookie), 404);
+      page(await wb(`/workbench/departments/${(await departmentIn('330102')).id}`, cookie));
+    });
+
+    it('does not let a district administrator change another district’s department from the forms', async () => {
+      const { cookie: session } = await signInStaff(t, { roles: ['system_admin'], divisionCode: '330102' });
+      const xihu = await department({ divisionCode: '330106' });
+      const { cookie, token } = await openForm('/workbench/departments', session);
+      page(await post(`/workbench/departments/${xihu.id}/deactivate`, { _csrf: token }, cookie), 404);
+      page(
+        await post(
+          `/workbench/departments/${xihu.id}`,
+          { name: '被越权修改', type: 'other', divisionCode: '330106', _csrf: token },
+          cookie,
+        ),
+        404,
+      );
+      assert.deepEqual(await t.org.departments.get(TENANT, xihu.id), xihu, 'unchanged');
+      const before = await departments();
+      const html = page(
+        await post('/workbench/departments', { ...fields('越界新建局'), _csrf: token }, cookie),
+        400,
+      );
+      assert.match(html, /<input[^>]*id="field-divisionCode"[^>]*aria-invalid="true"/);
+      assert.ok(html.includes(zh('org.department.division_outside_jurisdiction', { code: '330106' })));
+      assert.equal(await departments(), before);
+    });
+
+    it('shows a city administrator the departments of both districts, not the province’s', async () => {
+      const { cookie } = await signInStaff(t, { roles: ['system_admin'], divisionCode: '330100' });
+      const list = page(await wb('/workbench/departments', cookie));
+      const codes = rowCodes(list);
+      assert.ok(
+        codes.every((c) => c.startsWith('3301')),
+        codes.join(),
+      );
+      assert.ok(codes.some((c) => c.startsWith('330102')));
+      assert.ok(codes.some((c) => c.startsWith('330106')));
+      assert.ok(!list.includes('浙江省财政厅'));
+    });
+  });
+
+  describe('workbench department form', () => {
     it('renders the form with the tenant as the default division', async () => {
       const { html } = await openForm();
       assert.match(html, /<input[^>]*id="field-divisionCode"[^>]*value="330000"/);
@@ -204,7 +343,7 @@ describe('org pages', () => {
         ),
         403,
       );
-      page(await post('/workbench/departments', { ...fields('无饼干局'), _csrf: token }), 403);
+      page(await post('/workbench/departments', { ...fields('无饼干局'), _csrf: token }, admin.cookie), 403);
       const json = await t.app.inject({
         method: 'POST',
         url: '/workbench/departments',

@@ -5,7 +5,7 @@ import type { Department } from './department.store.ts';
 import type { DepartmentService } from './department.service.ts';
 import type { Division } from './division.store.ts';
 import type { DivisionService } from './division.service.ts';
-import { NATIONAL_CODE } from './division-code.ts';
+import { NATIONAL_CODE } from '../../kernel/divisions/index.ts';
 
 const PAGE = 50;
 
@@ -199,37 +199,41 @@ export function orgPortalPages(
 ): void {
   const { divisions, departments } = deps;
 
-  app.get('/divisions', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
-    const t = req.t;
-    const q = String((req.query as { q?: string }).q ?? '')
-      .trim()
-      .slice(0, 50);
-    const offset = offsetOf(req.query);
-    const page = q
-      ? await divisions.search({ text: q, limit: PAGE, offset })
-      : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
-    const title = q ? t('org.division.search_results', { q }) : t('org.division.title');
-    return reply.page({
-      area: 'portal',
-      title,
-      column: { name: t('org.division.title'), type: t('org.division.column_type') },
-      breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: t('org.division.title') }],
-      body: (
-        <DivisionsPage
-          q={q}
-          items={page.items}
-          total={page.total}
-          offset={offset}
-          title={title}
-          base={q ? `/divisions?q=${encodeURIComponent(q)}` : '/divisions'}
-        />
-      ),
-    });
-  });
+  app.get(
+    '/divisions',
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
+    async (req, reply) => {
+      const t = req.t;
+      const q = String((req.query as { q?: string }).q ?? '')
+        .trim()
+        .slice(0, 50);
+      const offset = offsetOf(req.query);
+      const page = q
+        ? await divisions.search({ text: q, limit: PAGE, offset })
+        : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
+      const title = q ? t('org.division.search_results', { q }) : t('org.division.title');
+      return reply.page({
+        area: 'portal',
+        title,
+        column: { name: t('org.division.title'), type: t('org.division.column_type') },
+        breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: t('org.division.title') }],
+        body: (
+          <DivisionsPage
+            q={q}
+            items={page.items}
+            total={page.total}
+            offset={offset}
+            title={title}
+            base={q ? `/divisions?q=${encodeURIComponent(q)}` : '/divisions'}
+          />
+        ),
+      });
+    },
+  );
 
   app.get(
     '/divisions/:code',
-    { schema: { hide: true }, config: { publicCache: true } },
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
     async (req, reply) => {
       const t = req.t;
       const code = (req.params as { code: string }).code;
@@ -269,27 +273,35 @@ export function orgPortalPages(
     },
   );
 
-  app.get('/departments', { schema: { hide: true }, config: { publicCache: true } }, async (req, reply) => {
-    const t = req.t;
-    const all = await departments.list(req.site.tenantId, { includeInactive: false, limit: 500, offset: 0 });
-    const codes = [...new Set(all.items.map((d) => d.divisionCode))];
-    const names = new Map((await divisions.many(codes)).map((d) => [d.code, d]));
-    const groups = codes.map((code) => ({
-      division: names.get(code)!,
-      items: all.items.filter((d) => d.divisionCode === code),
-    }));
-    return reply.page({
-      area: 'portal',
-      title: t('org.department.directory'),
-      column: { name: t('org.department.directory'), type: t('org.department.column_type') },
-      breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: t('org.department.directory') }],
-      body: <DepartmentsPage groups={groups} />,
-    });
-  });
+  app.get(
+    '/departments',
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
+    async (req, reply) => {
+      const t = req.t;
+      const all = await departments.list(req.site.tenantId, {
+        includeInactive: false,
+        limit: 500,
+        offset: 0,
+      });
+      const codes = [...new Set(all.items.map((d) => d.divisionCode))];
+      const names = new Map((await divisions.many(codes)).map((d) => [d.code, d]));
+      const groups = codes.map((code) => ({
+        division: names.get(code)!,
+        items: all.items.filter((d) => d.divisionCode === code),
+      }));
+      return reply.page({
+        area: 'portal',
+        title: t('org.department.directory'),
+        column: { name: t('org.department.directory'), type: t('org.department.column_type') },
+        breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: t('org.department.directory') }],
+        body: <DepartmentsPage groups={groups} />,
+      });
+    },
+  );
 
   app.get(
     '/departments/:id',
-    { schema: { hide: true }, config: { publicCache: true } },
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
     async (req, reply) => {
       const t = req.t;
       const id = Number((req.params as { id: string }).id);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signInStaff, type StaffLogin } from '../../../test/support/staff.ts';
 import type { Problem } from '../../kernel/http/problem.ts';
 import { translator } from '../../kernel/i18n/index.ts';
 import { DEPARTMENT_TYPES } from './department-types.ts';
@@ -47,14 +48,22 @@ function fieldProblem(res: LightMyRequestResponse, field: string, code?: string,
 
 describe('org API', () => {
   let t: TestApp;
+  /** A system administrator of the demo site's province: every org write of the site is theirs. */
+  let admin: StaffLogin;
   before(async () => {
     t = await createTestApp();
+    admin = await signInStaff(t, { roles: ['system_admin'], divisionCode: TENANT });
   });
   after(() => t.drop());
 
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ url, headers });
-  const send = (method: 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) =>
-    t.app.inject({ method, url, payload });
+  /** A write as the province's system administrator, or as whoever's session cookie is given. */
+  const send = (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+    url: string,
+    payload?: object,
+    cookie = admin.cookie,
+  ) => t.app.inject({ method, url, payload, headers: cookie ? { cookie } : {} });
 
   /** Rows that a failed request must leave as they were. */
   async function snapshot() {
@@ -364,6 +373,7 @@ describe('org API', () => {
         await t.app.inject({
           method: 'POST',
           url: '/api/v1/divisions?lang=en',
+          headers: { cookie: admin.cookie },
           payload: { code: '330106', name: '西湖区' },
         }),
         409,
@@ -401,10 +411,12 @@ describe('org API', () => {
     });
 
     it('refuses to change the national root', async () => {
+      // Above a province's jurisdiction it reads as any division outside it; the national operator's
+      // attempt (403 org.division.root_fixed) is in 'org API on an empty database'.
       problem(
         await failsCleanly(() => send('PATCH', '/api/v1/divisions/000000', { name: '别' })),
-        403,
-        'org.division.root_fixed',
+        404,
+        'org.division.not_found',
       );
     });
 
@@ -842,7 +854,7 @@ describe('org API', () => {
           t.app.inject({
             method: 'POST',
             url: '/api/v1/departments',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', cookie: admin.cookie },
             payload,
           }),
         );
@@ -852,7 +864,7 @@ describe('org API', () => {
         await t.app.inject({
           method: 'POST',
           url: '/api/v1/departments',
-          headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+          headers: { 'content-type': 'application/json', 'accept-language': 'en', cookie: admin.cookie },
           payload: '{',
         }),
         400,
@@ -866,7 +878,7 @@ describe('org API', () => {
         t.app.inject({
           method: 'POST',
           url: '/api/v1/departments',
-          headers: { 'content-type': 'application/xml' },
+          headers: { 'content-type': 'application/xml', cookie: admin.cookie },
           payload: '<department/>',
         }),
       );
@@ -874,28 +886,295 @@ describe('org API', () => {
       problem(res, res.statusCode);
     });
   });
+
+  describe('who may write', () => {
+    const zh = translator('zh-CN');
+    /** Holds roles without any org permission (workbench.enter and pii.view only). */
+    let handler: StaffLogin;
+    /** The site's settings and departments, not the sites nor the divisions. */
+    let tenantAdmin: StaffLogin;
+    /** A system administrator of 上城区 (330102): that district and what lies below it. */
+    let district: StaffLogin;
+    /** A system administrator of 杭州市 (330100): both districts. */
+    let city: StaffLogin;
+    let shangcheng: Department;
+    let xihu: Department;
+    let provincial: Department;
+    let siteSettings: Record<string, unknown>;
+    before(async () => {
+      handler = await signInStaff(t, { roles: ['handler'], divisionCode: TENANT });
+      tenantAdmin = await signInStaff(t, { roles: ['tenant_admin'], divisionCode: TENANT });
+      district = await signInStaff(t, { roles: ['system_admin'], divisionCode: '330102' });
+      city = await signInStaff(t, { roles: ['system_admin'], divisionCode: '330100' });
+      shangcheng = await department({ divisionCode: '330102', name: '上城区权限测试局' });
+      xihu = await department({ divisionCode: '330106', name: '西湖区权限测试局' });
+      provincial = await department({ divisionCode: TENANT, name: '省级权限测试局' });
+      const { tenantId: _id, ...rest } = (await get('/api/v1/site')).json<Tenant>();
+      siteSettings = rest;
+    });
+
+    /** Every write of the org API (and the operators' list of sites), each with a body that is valid. */
+    const writes = (): ['GET' | 'POST' | 'PUT' | 'PATCH', string, object?][] => [
+      ['POST', '/api/v1/divisions', { code: '330102801', name: '越权街道' }],
+      ['PATCH', '/api/v1/divisions/330102', { name: '越权' }],
+      ['PUT', '/api/v1/site', { ...siteSettings, name: '越权' }],
+      ['POST', '/api/v1/departments', { divisionCode: '330102', name: '越权局', type: 'other' }],
+      [
+        'PUT',
+        `/api/v1/departments/${shangcheng.id}`,
+        { divisionCode: '330102', name: '越权局', type: 'other' },
+      ],
+      ['POST', `/api/v1/departments/${shangcheng.id}/deactivate`],
+      ['POST', `/api/v1/departments/${shangcheng.id}/reactivate`],
+      ['GET', '/api/v1/tenants'],
+      ['POST', '/api/v1/tenants', { tenantId: '330102', ...siteSettings, hosts: [] }],
+    ];
+
+    it('answers 401 problem+json to an anonymous caller on every write, writing nothing', async () => {
+      for (const [method, url, payload] of writes()) {
+        const res = await failsCleanly(() => send(method, url, payload, ''));
+        problem(res, 401, 'identity.session.required');
+      }
+      // Before the body is looked at: a stranger learns nothing from a 400.
+      problem(await failsCleanly(() => send('POST', '/api/v1/departments', { id: 'x' }, '')), 401);
+      assert.equal((await get('/api/v1/divisions/330102801')).statusCode, 404);
+    });
+
+    it('answers 403 to a signed-in handler, who holds no org permission', async () => {
+      for (const [method, url, payload] of writes()) {
+        const res = await failsCleanly(() => send(method, url, payload, handler.cookie));
+        problem(res, 403, 'policy.forbidden');
+      }
+      problem(await failsCleanly(() => send('POST', '/api/v1/departments', {}, handler.cookie)), 403);
+    });
+
+    it('lets a tenant administrator manage the site and its departments, not sites or divisions', async () => {
+      for (const [method, url, payload] of writes()) {
+        if (!url.startsWith('/api/v1/tenants') && !url.startsWith('/api/v1/divisions')) continue;
+        problem(
+          await failsCleanly(() => send(method, url, payload, tenantAdmin.cookie)),
+          403,
+          'policy.forbidden',
+        );
+      }
+      const created = await send(
+        'POST',
+        '/api/v1/departments',
+        { divisionCode: '330106', name: '租户管理员所建局', type: 'other' },
+        tenantAdmin.cookie,
+      );
+      assert.equal(created.statusCode, 201, created.body);
+      const saved = await send('PUT', '/api/v1/site', siteSettings, tenantAdmin.cookie);
+      assert.equal(saved.statusCode, 200, saved.body);
+    });
+
+    it('hides another district’s and the province’s departments from a district administrator (404)', async () => {
+      const body = { divisionCode: '330102', name: '被越权修改', type: 'other' };
+      const missing = problem(
+        await send('PUT', '/api/v1/departments/999999', body, district.cookie),
+        404,
+        'org.department.not_found',
+      );
+      for (const d of [xihu, provincial]) {
+        const requests: [string, object | undefined][] = [
+          [`/api/v1/departments/${d.id}`, { ...body, divisionCode: d.divisionCode }],
+          [`/api/v1/departments/${d.id}/deactivate`, undefined],
+          [`/api/v1/departments/${d.id}/reactivate`, undefined],
+        ];
+        for (const [url, payload] of requests) {
+          const res = await failsCleanly(() => send(payload ? 'PUT' : 'POST', url, payload, district.cookie));
+          const hidden = problem(res, 404, 'org.department.not_found');
+          // Exactly what a department that does not exist gets, but for its id.
+          assert.equal(hidden.detail, zh('org.department.not_found', { id: d.id }));
+          assert.deepEqual({ ...hidden, detail: '', instance: '' }, { ...missing, detail: '', instance: '' });
+        }
+        assert.deepEqual((await get(`/api/v1/departments/${d.id}`)).json(), d, 'unchanged');
+      }
+      // Their own district's department, on the other hand:
+      const own = await send(
+        'PUT',
+        `/api/v1/departments/${shangcheng.id}`,
+        { divisionCode: '330102', name: shangcheng.name, type: 'other', phone: '0571-80000001' },
+        district.cookie,
+      );
+      assert.equal(own.statusCode, 200, own.body);
+      assert.equal(own.json<Department>().phone, '0571-80000001');
+    });
+
+    it('refuses a district administrator a department in another district or above, beside divisionCode', async () => {
+      for (const divisionCode of ['330106', '330106002', '330100', TENANT]) {
+        fieldProblem(
+          await failsCleanly(() =>
+            send(
+              'POST',
+              '/api/v1/departments',
+              { divisionCode, name: '越界新建局', type: 'other' },
+              district.cookie,
+            ),
+          ),
+          'divisionCode',
+          'org.department.division_outside_jurisdiction',
+        );
+      }
+      // Nor may they move one of theirs out of their district.
+      fieldProblem(
+        await failsCleanly(() =>
+          send(
+            'PUT',
+            `/api/v1/departments/${shangcheng.id}`,
+            { divisionCode: '330106', name: shangcheng.name, type: 'other' },
+            district.cookie,
+          ),
+        ),
+        'divisionCode',
+        'org.department.division_outside_jurisdiction',
+      );
+      for (const divisionCode of ['330102', '330102001']) {
+        const res = await send(
+          'POST',
+          '/api/v1/departments',
+          { divisionCode, name: '上城区新建局', type: 'other' },
+          district.cookie,
+        );
+        assert.equal(res.statusCode, 201, res.body);
+      }
+    });
+
+    it('lets a district administrator change divisions of their district only', async () => {
+      for (const code of ['330106', '330106002', '330100', TENANT]) {
+        const res = await failsCleanly(() =>
+          send('PATCH', `/api/v1/divisions/${code}`, { name: '越权改名' }, district.cookie),
+        );
+        const p = problem(res, 404, 'org.division.not_found');
+        assert.equal(p.detail, zh('org.division.not_found', { code }));
+      }
+      const renamed = await send(
+        'PATCH',
+        '/api/v1/divisions/330102003',
+        { name: '湖滨街道（改）' },
+        district.cookie,
+      );
+      assert.equal(renamed.statusCode, 200, renamed.body);
+      assert.equal((await get('/api/v1/divisions/330102003')).json<Division>().name, '湖滨街道（改）');
+      await send('PATCH', '/api/v1/divisions/330102003', { name: '湖滨街道' }, district.cookie);
+      fieldProblem(
+        await failsCleanly(() =>
+          send('POST', '/api/v1/divisions', { code: '330106802', name: '越界街道' }, district.cookie),
+        ),
+        'parentCode',
+        'org.division.parent_outside_jurisdiction',
+      );
+      const own = await send(
+        'POST',
+        '/api/v1/divisions',
+        { code: '330102802', name: '上城新街道' },
+        district.cookie,
+      );
+      assert.equal(own.statusCode, 201, own.body);
+    });
+
+    it('does not let a district administrator change the province’s site settings (404)', async () => {
+      problem(
+        await failsCleanly(() =>
+          send('PUT', '/api/v1/site', { ...siteSettings, name: '越权' }, district.cookie),
+        ),
+        404,
+        'org.tenant.not_found',
+      );
+    });
+
+    it('lets a city administrator manage the departments of both districts, not the province’s', async () => {
+      for (const d of [shangcheng, xihu]) {
+        const res = await send(
+          'PUT',
+          `/api/v1/departments/${d.id}`,
+          { divisionCode: d.divisionCode, name: d.name, type: 'other', address: '杭州市某路' },
+          city.cookie,
+        );
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json<Department>().address, '杭州市某路');
+        assert.equal(
+          (await send('POST', `/api/v1/departments/${d.id}/deactivate`, undefined, city.cookie)).statusCode,
+          200,
+        );
+        assert.equal(
+          (await send('POST', `/api/v1/departments/${d.id}/reactivate`, undefined, city.cookie)).statusCode,
+          200,
+        );
+      }
+      for (const divisionCode of ['330100', '330102', '330106', '330106004']) {
+        const res = await send(
+          'POST',
+          '/api/v1/departments',
+          { divisionCode, name: '市管理员新建局', type: 'other' },
+          city.cookie,
+        );
+        assert.equal(res.statusCode, 201, res.body);
+      }
+      problem(
+        await failsCleanly(() =>
+          send('POST', `/api/v1/departments/${provincial.id}/deactivate`, undefined, city.cookie),
+        ),
+        404,
+        'org.department.not_found',
+      );
+      fieldProblem(
+        await failsCleanly(() =>
+          send(
+            'POST',
+            '/api/v1/departments',
+            { divisionCode: TENANT, name: '省级新建局', type: 'other' },
+            city.cookie,
+          ),
+        ),
+        'divisionCode',
+        'org.department.division_outside_jurisdiction',
+      );
+    });
+  });
 });
 
 describe('org API with a small body limit', () => {
   let t: TestApp;
+  /**
+   * The database holds only the national root (from the migration). A session needs a site, and a site
+   * is a division: the only one here is the nation, so the operator signs in on a national site, whose
+   * jurisdiction is the whole tree.
+   */
+  let operator: StaffLogin;
   before(async () => {
     t = await createTestApp({ seed: false, env: { BODY_LIMIT_BYTES: '2048' } });
+    await t.org.tenants.create(systemContext(), {
+      tenantId: '000000',
+      name: '全国（测试运维站点）',
+      siteIdCode: '',
+      icpNumber: '',
+      policeFiling: '',
+      sponsor: '',
+      address: '',
+      phone: '',
+      email: '',
+      hosts: [],
+    });
+    operator = await signInStaff(t, { roles: ['system_admin'], tenantId: '000000', divisionCode: '000000' });
   });
   after(() => t.drop());
 
+  const send = (method: 'POST' | 'PATCH', url: string, payload: object, cookie = operator.cookie) =>
+    t.app.inject({ method, url, payload, headers: cookie ? { cookie } : {} });
+
   it('answers 413 problem+json for a body over the limit, before any handler', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/departments',
-      payload: { divisionCode: '330106', name: '大'.repeat(1000), type: 'other', address: 'x'.repeat(2000) },
-    });
-    problem(res, 413, 'errors.body_too_large');
+    for (const cookie of [operator.cookie, '']) {
+      const res = await send(
+        'POST',
+        '/api/v1/departments',
+        { divisionCode: '000000', name: '大'.repeat(1000), type: 'other', address: 'x'.repeat(2000) },
+        cookie,
+      );
+      problem(res, 413, 'errors.body_too_large');
+    }
     const en = problem(
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/v1/divisions?lang=en',
-        payload: { code: '330106901', name: 'x'.repeat(3000) },
-      }),
+      await send('POST', '/api/v1/divisions?lang=en', { code: '330106901', name: 'x'.repeat(3000) }),
       413,
     );
     assert.equal(en.detail, 'The request body is larger than allowed.');
@@ -907,21 +1186,18 @@ describe('org API with a small body limit', () => {
   });
 
   it('creates a province on an empty database', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/divisions',
-      payload: { code: '120000', name: '天津市' },
-    });
+    problem(await send('POST', '/api/v1/divisions', { code: '120000', name: '天津市' }, ''), 401);
+    const res = await send('POST', '/api/v1/divisions', { code: '120000', name: '天津市' });
     assert.equal(res.statusCode, 201, res.body);
+  });
+
+  it('refuses to change the national root, even for the national operator', async () => {
+    problem(await send('PATCH', '/api/v1/divisions/000000', { name: '别' }), 403, 'org.division.root_fixed');
   });
 
   it('accepts a body under the limit', async () => {
     await importDivisions(t.db, [], { source: 'test' }); // creates the national root
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/divisions',
-      payload: { code: '110000', name: '北京市' },
-    });
+    const res = await send('POST', '/api/v1/divisions', { code: '110000', name: '北京市' });
     assert.equal(res.statusCode, 201, res.body);
   });
 });

@@ -5,7 +5,7 @@ import { auditContextOf } from '../../kernel/http/index.ts';
 import { Type, type Static } from 'typebox';
 import { DEPARTMENT_TYPES } from './department-types.ts';
 import type { DepartmentService } from './department.service.ts';
-import { DIVISION_LEVELS, subtreePrefix } from './division-code.ts';
+import { DIVISION_LEVELS, subtreePrefix } from '../../kernel/divisions/index.ts';
 import type { DivisionService } from './division.service.ts';
 import type { Tenant } from './tenant.store.ts';
 import type { TenantService } from './tenant.service.ts';
@@ -105,13 +105,13 @@ const site = (t: Tenant): Static<typeof SiteSchema> => {
 };
 
 const errors = { 400: Problem, 404: Problem, 409: Problem };
+/** Writes also answer 401 without a session and 403 without the permission. */
+const writeErrors = { ...errors, 401: Problem, 403: Problem };
 
 export interface OrgRouteDeps {
   divisions: DivisionService;
   tenants: TenantService;
   departments: DepartmentService;
-  /** Register the write routes (admin). Until identity lands: only outside production. */
-  admin: boolean;
 }
 
 export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): Promise<void> {
@@ -125,7 +125,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags,
         summary: 'Search divisions by name or code prefix; without q, the provinces',
@@ -152,7 +152,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions/:code',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags,
         summary: 'One division',
@@ -166,7 +166,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions/:code/children',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags,
         summary: 'The divisions directly under a division, by code',
@@ -181,7 +181,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/divisions/:code/path',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags,
         summary: 'The path from the province down to this division',
@@ -195,7 +195,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/site',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags: ['site'],
         summary: 'The site (tenant) serving this host name',
@@ -208,7 +208,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/department-types',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags: ['departments'],
         summary: "Standard department types with their names in the caller's language",
@@ -225,7 +225,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/departments',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags: ['departments'],
         summary: 'Departments of this site, optionally of one division (and below) or one type',
@@ -266,7 +266,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.get(
     '/api/v1/departments/:id',
     {
-      config: { publicCache: true },
+      config: { access: 'public', publicCache: true },
       schema: {
         tags: ['departments'],
         summary: 'One department of this site',
@@ -277,24 +277,26 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
     async (req) => departments.get(req.site.tenantId, req.params.id),
   );
 
-  if (!deps.admin) return;
+  // Writes: the policy decides by permission here and by jurisdiction in the services.
 
-  // Tenants (sites) of this deployment: the operator's view. Admin only, like every write below.
+  // Tenants (sites) of this deployment: the operator's view.
   app.get(
     '/api/v1/tenants',
     {
+      config: { access: 'org.sites.manage' },
       schema: {
         tags: ['site'],
-        summary: 'Every site (tenant) this deployment runs (admin)',
-        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Site')) }) },
+        summary: "The sites (tenants) this deployment runs in the caller's jurisdiction (admin)",
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Site')) }), 401: Problem, 403: Problem },
       },
     },
-    async () => ({ items: (await tenants.all()).map(site) }),
+    async (req) => ({ items: (await tenants.list(auditContextOf(req))).map(site) }),
   );
 
   app.post(
     '/api/v1/tenants',
     {
+      config: { access: 'org.sites.manage' },
       schema: {
         tags: ['site'],
         summary: 'Open a site for a division (admin); its tenantId is the division code',
@@ -302,7 +304,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
           { tenantId: Type.String({ maxLength: 12 }), ...SiteInput.properties },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Ref('Site'), ...errors },
+        response: { 201: Type.Ref('Site'), ...writeErrors },
       },
     },
     async (req, reply) => reply.status(201).send(site(await tenants.create(auditContextOf(req), req.body))),
@@ -311,6 +313,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.post(
     '/api/v1/divisions',
     {
+      config: { access: 'org.division.manage' },
       schema: {
         tags,
         summary: 'Add a division (admin); level and parent are derived from the code and checked',
@@ -322,7 +325,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Ref('Division'), ...errors },
+        response: { 201: Type.Ref('Division'), ...writeErrors },
       },
     },
     async (req, reply) => reply.status(201).send(await divisions.create(auditContextOf(req), req.body)),
@@ -331,6 +334,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.patch(
     '/api/v1/divisions/:code',
     {
+      config: { access: 'org.division.manage' },
       schema: {
         tags,
         summary: 'Rename or (de)activate a division (admin)',
@@ -339,7 +343,7 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
           { name: Type.Optional(Type.String({ maxLength: 200 })), active: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref('Division'), ...errors, 403: Problem },
+        response: { 200: Type.Ref('Division'), ...writeErrors },
       },
     },
     async (req) => divisions.update(auditContextOf(req), req.params.code, req.body),
@@ -348,11 +352,12 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.put(
     '/api/v1/site',
     {
+      config: { access: 'org.site.manage' },
       schema: {
         tags: ['site'],
         summary: "Change this site's settings (admin)",
         body: SiteInput,
-        response: { 200: Type.Ref('Site'), ...errors },
+        response: { 200: Type.Ref('Site'), ...writeErrors },
       },
     },
     async (req) => site(await tenants.update(auditContextOf(req), req.body)),
@@ -361,11 +366,12 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.post(
     '/api/v1/departments',
     {
+      config: { access: 'org.department.manage' },
       schema: {
         tags: ['departments'],
         summary: 'Create a department (admin)',
         body: DepartmentInput,
-        response: { 201: Type.Ref('Department'), ...errors },
+        response: { 201: Type.Ref('Department'), ...writeErrors },
       },
     },
     async (req, reply) => reply.status(201).send(await departments.create(auditContextOf(req), req.body)),
@@ -374,12 +380,13 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
   app.put(
     '/api/v1/departments/:id',
     {
+      config: { access: 'org.department.manage' },
       schema: {
         tags: ['departments'],
         summary: 'Edit a department (admin)',
         params: IdParams,
         body: DepartmentInput,
-        response: { 200: Type.Ref('Department'), ...errors },
+        response: { 200: Type.Ref('Department'), ...writeErrors },
       },
     },
     async (req) => departments.update(auditContextOf(req), req.params.id, req.body),
@@ -392,11 +399,12 @@ export async function orgRoutes(fastify: FastifyInstance, deps: OrgRouteDeps): P
     app.post(
       `/api/v1/departments/:id/${action}`,
       {
+        config: { access: 'org.department.manage' },
         schema: {
           tags: ['departments'],
           summary: `${action[0]!.toUpperCase()}${action.slice(1)} a department (admin); departments are never deleted`,
           params: IdParams,
-          response: { 200: Type.Ref('Department'), ...errors },
+          response: { 200: Type.Ref('Department'), ...writeErrors },
         },
       },
       async (req) => departments.setActive(auditContextOf(req), req.params.id, active),

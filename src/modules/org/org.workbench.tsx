@@ -13,7 +13,7 @@ import {
 import { DEPARTMENT_TYPES } from './department-types.ts';
 import type { Department } from './department.store.ts';
 import type { DepartmentInput, DepartmentService } from './department.service.ts';
-import { NATIONAL_CODE } from './division-code.ts';
+import { NATIONAL_CODE, subtreePrefix } from '../../kernel/divisions/index.ts';
 import type { DivisionService } from './division.service.ts';
 import { DivisionSearch, DivisionTable, offsetOf } from './org.pages.tsx';
 
@@ -165,44 +165,50 @@ const departmentInput = (v: Record<string, string>): DepartmentInput => ({
 
 export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   const { divisions, departments } = deps;
-  app.get('/workbench/divisions', { schema: { hide: true } }, async (req, reply) => {
-    const t = req.t;
-    const q = String((req.query as { q?: string }).q ?? '')
-      .trim()
-      .slice(0, 50);
-    const offset = offsetOf(req.query);
-    const page = q
-      ? await divisions.search({ text: q, limit: PAGE, offset })
-      : await divisions.children(NATIONAL_CODE, { limit: PAGE, offset });
-    return reply.page(
-      workbenchPage(
-        req.t,
-        t('org.division.manage'),
-        <>
-          <h1>{t('org.division.manage')}</h1>
-          <SavedNotice />
-          <p>
-            <a class="button" href="/workbench/divisions/new">
-              {t('org.division.add')}
-            </a>
-          </p>
-          <DivisionSearch action="/workbench/divisions" q={q} />
-          {q && page.items.length === 0 ? <p role="status">{t('org.division.no_match', { q })}</p> : null}
-          <DivisionTable
-            items={page.items}
-            hrefFor={(d) => `/workbench/divisions/${d.code}`}
-            showCounts={!q}
-          />
-          <Pagination
-            base={q ? `/workbench/divisions?q=${encodeURIComponent(q)}` : '/workbench/divisions'}
-            offset={offset}
-            limit={PAGE}
-            total={page.total}
-          />
-        </>,
-      ),
-    );
-  });
+  app.get(
+    '/workbench/divisions',
+    { schema: { hide: true }, config: { access: 'org.division.manage' } },
+    async (req, reply) => {
+      const t = req.t;
+      const q = String((req.query as { q?: string }).q ?? '')
+        .trim()
+        .slice(0, 50);
+      const offset = offsetOf(req.query);
+      // The actor's own division and what lies below it: their jurisdiction.
+      const root = req.actor?.division || NATIONAL_CODE;
+      const page = q
+        ? await divisions.search({ text: q, within: subtreePrefix(root) || undefined, limit: PAGE, offset })
+        : await divisions.children(root, { limit: PAGE, offset });
+      return reply.page(
+        workbenchPage(
+          req.t,
+          t('org.division.manage'),
+          <>
+            <h1>{t('org.division.manage')}</h1>
+            <SavedNotice />
+            <p>
+              <a class="button" href="/workbench/divisions/new">
+                {t('org.division.add')}
+              </a>
+            </p>
+            <DivisionSearch action="/workbench/divisions" q={q} />
+            {q && page.items.length === 0 ? <p role="status">{t('org.division.no_match', { q })}</p> : null}
+            <DivisionTable
+              items={page.items}
+              hrefFor={(d) => `/workbench/divisions/${d.code}`}
+              showCounts={!q}
+            />
+            <Pagination
+              base={q ? `/workbench/divisions?q=${encodeURIComponent(q)}` : '/workbench/divisions'}
+              offset={offset}
+              limit={PAGE}
+              total={page.total}
+            />
+          </>,
+        ),
+      );
+    },
+  );
 
   const newDivision = (req: FastifyRequest, state: FormState) =>
     workbenchPage(
@@ -214,29 +220,38 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       </>,
       [{ href: '/workbench/divisions', label: req.t('org.division.manage') }],
     );
-  app.get('/workbench/divisions/new', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(newDivision(req, { values: {}, problems: [] })),
+  app.get(
+    '/workbench/divisions/new',
+    { schema: { hide: true }, config: { access: 'org.division.manage' } },
+    async (req, reply) => reply.page(newDivision(req, { values: {}, problems: [] })),
   );
-  app.post('/workbench/divisions', { schema: { hide: true } }, async (req, reply) =>
-    submitForm(
-      req,
-      reply,
-      async (v) =>
-        `/workbench/divisions/${(await divisions.create(auditContextOf(req), { code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`,
-      (s) => newDivision(req, s),
-    ),
+  app.post(
+    '/workbench/divisions',
+    { schema: { hide: true }, config: { access: 'org.division.manage' } },
+    async (req, reply) =>
+      submitForm(
+        req,
+        reply,
+        async (v) =>
+          `/workbench/divisions/${(await divisions.create(auditContextOf(req), { code: (v.code ?? '').trim(), name: v.name ?? '' })).code}?saved=1`,
+        (s) => newDivision(req, s),
+      ),
   );
 
-  app.get('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
-    const code = (req.params as { code: string }).code;
-    const d = await divisions.get(code);
-    const [path, kids] = await Promise.all([
-      divisions.path(code),
-      divisions.children(code, { limit: PAGE, offset: 0 }),
-    ]);
-    const state = { values: { name: d.name, active: String(d.active) }, problems: [] };
-    return reply.page(divisionPage(req, d.code, state, path.map((p) => p.name).join(' / '), kids.items));
-  });
+  app.get(
+    '/workbench/divisions/:code',
+    { schema: { hide: true }, config: { access: 'org.division.manage' } },
+    async (req, reply) => {
+      const code = (req.params as { code: string }).code;
+      const d = await divisions.manageable(auditContextOf(req), code);
+      const [path, kids] = await Promise.all([
+        divisions.path(code),
+        divisions.children(code, { limit: PAGE, offset: 0 }),
+      ]);
+      const state = { values: { name: d.name, active: String(d.active) }, problems: [] };
+      return reply.page(divisionPage(req, d.code, state, path.map((p) => p.name).join(' / '), kids.items));
+    },
+  );
   const divisionPage = (
     req: FastifyRequest,
     code: string,
@@ -259,43 +274,51 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       </>,
       [{ href: '/workbench/divisions', label: req.t('org.division.manage') }],
     );
-  app.post('/workbench/divisions/:code', { schema: { hide: true } }, async (req, reply) => {
-    const code = (req.params as { code: string }).code;
-    await divisions.get(code);
-    return submitForm(
-      req,
-      reply,
-      async (v) =>
-        `/workbench/divisions/${(await divisions.update(auditContextOf(req), code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
-      (s) => divisionPage(req, code, s, '', []),
-    );
-  });
+  app.post(
+    '/workbench/divisions/:code',
+    { schema: { hide: true }, config: { access: 'org.division.manage' } },
+    async (req, reply) => {
+      const code = (req.params as { code: string }).code;
+      await divisions.get(code);
+      return submitForm(
+        req,
+        reply,
+        async (v) =>
+          `/workbench/divisions/${(await divisions.update(auditContextOf(req), code, { name: v.name ?? '', active: v.active === undefined ? undefined : v.active === 'true' })).code}?saved=1`,
+        (s) => divisionPage(req, code, s, '', []),
+      );
+    },
+  );
 
-  app.get('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
-    const t = req.t;
-    const offset = offsetOf(req.query);
-    const page = await departments.list(req.site.tenantId, { includeInactive: true, limit: PAGE, offset });
-    return reply.page(
-      workbenchPage(
-        req.t,
-        t('org.department.manage'),
-        <>
-          <h1>{t('org.department.manage')}</h1>
-          <SavedNotice />
-          <p>
-            <a class="button" href="/workbench/departments/new">
-              {t('org.department.add')}
-            </a>
-          </p>
-          <DepartmentRows items={page.items} />
-          <Pagination base="/workbench/departments" offset={offset} limit={PAGE} total={page.total} />
-        </>,
-      ),
-    );
-  });
+  app.get(
+    '/workbench/departments',
+    { schema: { hide: true }, config: { access: 'org.department.manage' } },
+    async (req, reply) => {
+      const t = req.t;
+      const offset = offsetOf(req.query);
+      const page = await departments.listManaged(auditContextOf(req), { limit: PAGE, offset });
+      return reply.page(
+        workbenchPage(
+          req.t,
+          t('org.department.manage'),
+          <>
+            <h1>{t('org.department.manage')}</h1>
+            <SavedNotice />
+            <p>
+              <a class="button" href="/workbench/departments/new">
+                {t('org.department.add')}
+              </a>
+            </p>
+            <DepartmentRows items={page.items} />
+            <Pagination base="/workbench/departments" offset={offset} limit={PAGE} total={page.total} />
+          </>,
+        ),
+      );
+    },
+  );
 
-  const parentsOf = async (tenantId: string) =>
-    (await departments.list(tenantId, { includeInactive: false, limit: 500, offset: 0 })).items;
+  const parentsOf = async (req: FastifyRequest) =>
+    (await departments.listManaged(auditContextOf(req), { activeOnly: true, limit: 500, offset: 0 })).items;
   const departmentPage = (
     req: FastifyRequest,
     title: string,
@@ -314,83 +337,102 @@ export function orgWorkbenchPages(app: FastifyInstance, deps: Deps): void {
       [{ href: '/workbench/departments', label: req.t('org.department.manage') }],
     );
 
-  app.get('/workbench/departments/new', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(
-      departmentPage(
-        req,
-        req.t('org.department.add'),
-        '/workbench/departments',
-        { values: { divisionCode: req.site.tenantId }, problems: [] },
-        await parentsOf(req.site.tenantId),
+  app.get(
+    '/workbench/departments/new',
+    { schema: { hide: true }, config: { access: 'org.department.manage' } },
+    async (req, reply) =>
+      reply.page(
+        departmentPage(
+          req,
+          req.t('org.department.add'),
+          '/workbench/departments',
+          { values: { divisionCode: req.site.tenantId }, problems: [] },
+          await parentsOf(req),
+        ),
       ),
-    ),
   );
-  app.post('/workbench/departments', { schema: { hide: true } }, async (req, reply) => {
-    const parents = await parentsOf(req.site.tenantId);
-    return submitForm(
-      req,
-      reply,
-      async (v) =>
-        `/workbench/departments/${(await departments.create(auditContextOf(req), departmentInput(v))).id}?saved=1`,
-      (s) => departmentPage(req, req.t('org.department.add'), '/workbench/departments', s, parents),
-    );
-  });
-
-  app.get('/workbench/departments/:id', { schema: { hide: true } }, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
-    const d = await departments.get(req.site.tenantId, id);
-    const values = {
-      name: d.name,
-      shortName: d.shortName,
-      type: d.type,
-      divisionCode: d.divisionCode,
-      parentId: d.parentId ? String(d.parentId) : '',
-      creditCode: d.creditCode,
-      phone: d.phone,
-      email: d.email,
-      address: d.address,
-    };
-    const parents = (await parentsOf(req.site.tenantId)).filter((p) => p.id !== id);
-    return reply.page(
-      departmentPage(
+  app.post(
+    '/workbench/departments',
+    { schema: { hide: true }, config: { access: 'org.department.manage' } },
+    async (req, reply) => {
+      const parents = await parentsOf(req);
+      return submitForm(
         req,
-        `${req.t('org.department.edit')} ${d.name}`,
-        `/workbench/departments/${id}`,
-        { values, problems: [] },
-        parents,
-      ),
-    );
-  });
-  app.post('/workbench/departments/:id', { schema: { hide: true } }, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
-    const d = await departments.get(req.site.tenantId, id);
-    const parents = (await parentsOf(req.site.tenantId)).filter((p) => p.id !== id);
-    return submitForm(
-      req,
-      reply,
-      async (v) =>
-        `/workbench/departments/${(await departments.update(auditContextOf(req), id, departmentInput(v))).id}?saved=1`,
-      (s) =>
+        reply,
+        async (v) =>
+          `/workbench/departments/${(await departments.create(auditContextOf(req), departmentInput(v))).id}?saved=1`,
+        (s) => departmentPage(req, req.t('org.department.add'), '/workbench/departments', s, parents),
+      );
+    },
+  );
+
+  app.get(
+    '/workbench/departments/:id',
+    { schema: { hide: true }, config: { access: 'org.department.manage' } },
+    async (req, reply) => {
+      const id = Number((req.params as { id: string }).id);
+      if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+      const d = await departments.manageable(auditContextOf(req), id);
+      const values = {
+        name: d.name,
+        shortName: d.shortName,
+        type: d.type,
+        divisionCode: d.divisionCode,
+        parentId: d.parentId ? String(d.parentId) : '',
+        creditCode: d.creditCode,
+        phone: d.phone,
+        email: d.email,
+        address: d.address,
+      };
+      const parents = (await parentsOf(req)).filter((p) => p.id !== id);
+      return reply.page(
         departmentPage(
           req,
           `${req.t('org.department.edit')} ${d.name}`,
           `/workbench/departments/${id}`,
-          s,
+          { values, problems: [] },
           parents,
         ),
-    );
-  });
+      );
+    },
+  );
+  app.post(
+    '/workbench/departments/:id',
+    { schema: { hide: true }, config: { access: 'org.department.manage' } },
+    async (req, reply) => {
+      const id = Number((req.params as { id: string }).id);
+      if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+      const d = await departments.get(req.site.tenantId, id);
+      const parents = (await parentsOf(req)).filter((p) => p.id !== id);
+      return submitForm(
+        req,
+        reply,
+        async (v) =>
+          `/workbench/departments/${(await departments.update(auditContextOf(req), id, departmentInput(v))).id}?saved=1`,
+        (s) =>
+          departmentPage(
+            req,
+            `${req.t('org.department.edit')} ${d.name}`,
+            `/workbench/departments/${id}`,
+            s,
+            parents,
+          ),
+      );
+    },
+  );
   for (const [action, active] of [
     ['deactivate', false],
     ['reactivate', true],
   ] as const) {
-    app.post(`/workbench/departments/:id/${action}`, { schema: { hide: true } }, async (req, reply) => {
-      const id = Number((req.params as { id: string }).id);
-      if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
-      await departments.setActive(auditContextOf(req), id, active);
-      return reply.redirect('/workbench/departments?saved=1', 303);
-    });
+    app.post(
+      `/workbench/departments/:id/${action}`,
+      { schema: { hide: true }, config: { access: 'org.department.manage' } },
+      async (req, reply) => {
+        const id = Number((req.params as { id: string }).id);
+        if (!Number.isInteger(id) || id < 1) return reply.callNotFound();
+        await departments.setActive(auditContextOf(req), id, active);
+        return reply.redirect('/workbench/departments?saved=1', 303);
+      },
+    );
   }
 }

@@ -3,10 +3,11 @@
  * from its host name (the default tenant when no host matches). The list is small and read on every
  * request, so it is cached in memory for a few seconds; a change made on this node clears it at once.
  */
+import { authorizeActing, decide } from '../../kernel/policy/index.ts';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import { isUniqueViolation, type Database } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
-import { levelOf } from './division-code.ts';
+import { levelOf } from '../../kernel/divisions/index.ts';
 import { findDivision } from './division.store.ts';
 import * as store from './tenant.store.ts';
 import type { Tenant, TenantSettings } from './tenant.store.ts';
@@ -43,13 +44,35 @@ export function createTenantService(db: Database) {
         tenants[0]
       );
     },
+    /** This site's settings, for those whose jurisdiction covers the whole site (404 for others). */
+    async manageable(ctx: AuditContext): Promise<Tenant> {
+      const t = await get(ctx.tenantId);
+      authorizeActing(ctx, 'org.site.manage', { division: ctx.tenantId }, () =>
+        notFound('org.tenant.not_found'),
+      );
+      return t;
+    },
+    /** The sites in the actor's jurisdiction. */
+    async list(ctx: AuditContext): Promise<Tenant[]> {
+      return (await all()).filter(
+        (t) =>
+          ctx.actor === undefined ||
+          decide(ctx.actor, 'org.sites.manage', { division: t.tenantId }) === 'allow',
+      );
+    },
     /** Opens a site; the entry goes to the chain of the site the operator acts from. */
     async create(
       ctx: AuditContext,
       input: TenantSettings & { tenantId: string; isDefault?: boolean },
     ): Promise<Tenant> {
       const lv = levelOf(input.tenantId);
-      if (!('level' in lv) || !(await findDivision(db.kysely, input.tenantId))) {
+      const known = 'level' in lv && (await findDivision(db.kysely, input.tenantId));
+      // Only a division in the operator's own jurisdiction can get a site; others read as unknown.
+      if (
+        !known ||
+        (ctx.actor !== undefined &&
+          decide(ctx.actor, 'org.sites.manage', { division: input.tenantId }) !== 'allow')
+      ) {
         throw invalidFields([
           { field: 'tenantId', code: 'org.tenant.division_unknown', params: { code: input.tenantId } },
         ]);
@@ -79,6 +102,8 @@ export function createTenantService(db: Database) {
     async update(ctx: AuditContext, input: TenantSettings): Promise<Tenant> {
       const tenantId = ctx.tenantId;
       const before = await get(tenantId);
+      // A site's settings belong to staff whose jurisdiction covers the site's whole division.
+      authorizeActing(ctx, 'org.site.manage', { division: tenantId }, () => notFound('org.tenant.not_found'));
       const settings = await checkSettings(input, tenantId);
       const changed = (Object.keys(settings) as (keyof TenantSettings)[])
         .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]))

@@ -111,19 +111,30 @@ export function tenantWorkbenchPages(app: FastifyInstance, deps: { tenants: Tena
         </Form>
       </>,
     );
-  app.get('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(settingsPage(req.t, { values: valuesOf(await tenants.get(req.site.tenantId)), problems: [] })),
+  app.get(
+    '/workbench/site',
+    { schema: { hide: true }, config: { access: 'org.site.manage' } },
+    async (req, reply) =>
+      reply.page(
+        settingsPage(req.t, {
+          values: valuesOf(await tenants.manageable(auditContextOf(req))),
+          problems: [],
+        }),
+      ),
   );
-  app.post('/workbench/site', { schema: { hide: true } }, async (req, reply) =>
-    submitForm(
-      req,
-      reply,
-      async (v) => {
-        await tenants.update(auditContextOf(req), settingsOf(v));
-        return '/workbench/site?saved=1';
-      },
-      (state) => settingsPage(req.t, state),
-    ),
+  app.post(
+    '/workbench/site',
+    { schema: { hide: true }, config: { access: 'org.site.manage' } },
+    async (req, reply) =>
+      submitForm(
+        req,
+        reply,
+        async (v) => {
+          await tenants.update(auditContextOf(req), settingsOf(v));
+          return '/workbench/site?saved=1';
+        },
+        (state) => settingsPage(req.t, state),
+      ),
   );
 
   const sitesPage = (t: (k: string) => string, current: string, items: Tenant[], state: FormState) =>
@@ -149,19 +160,34 @@ export function tenantWorkbenchPages(app: FastifyInstance, deps: { tenants: Tena
         </Form>
       </>,
     );
-  app.get('/workbench/sites', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(sitesPage(req.t, req.site.tenantId, await tenants.all(), { values: {}, problems: [] })),
+  app.get(
+    '/workbench/sites',
+    { schema: { hide: true }, config: { access: 'org.sites.manage' } },
+    async (req, reply) =>
+      reply.page(
+        sitesPage(req.t, req.site.tenantId, await tenants.list(auditContextOf(req)), {
+          values: {},
+          problems: [],
+        }),
+      ),
   );
-  app.post('/workbench/sites', { schema: { hide: true } }, async (req, reply) => {
-    const items = await tenants.all();
-    return submitForm(
-      req,
-      reply,
-      async (v) => {
-        await tenants.create(auditContextOf(req), { tenantId: (v.tenantId ?? '').trim(), ...settingsOf(v) });
-        return '/workbench/sites?saved=1';
-      },
-      (state) => sitesPage(req.t, req.site.tenantId, items, state),
-    );
-  });
+  app.post(
+    '/workbench/sites',
+    { schema: { hide: true }, config: { access: 'org.sites.manage' } },
+    async (req, reply) => {
+      const items = await tenants.list(auditContextOf(req));
+      return submitForm(
+        req,
+        reply,
+        async (v) => {
+          await tenants.create(auditContextOf(req), {
+            tenantId: (v.tenantId ?? '').trim(),
+            ...settingsOf(v),
+          });
+          return '/workbench/sites?saved=1';
+        },
+        (state) => sitesPage(req.t, req.site.tenantId, items, state),
+      );
+    },
+  );
 }

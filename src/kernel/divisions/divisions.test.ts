@@ -10,7 +10,7 @@ import {
   parentCandidates,
   subtreePrefix,
   type DivisionLevel,
-} from './division-code.ts';
+} from './index.ts';
 
 const levelFor = (code: string): DivisionLevel | undefined => {
   const lv = levelOf(code);

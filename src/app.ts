@@ -10,12 +10,18 @@ import { projectRoot } from './kernel/config/paths.ts';
 import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
 import { startAuditSealer } from './kernel/audit/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
-import { createIdentityModule, DEMO_ACCOUNTS } from './modules/identity/index.ts';
+import { createAuditModule } from './modules/audit/index.ts';
+import {
+  createIdentityModule,
+  DEMO_ACCOUNTS,
+  DEMO_STAFF,
+  type IdentityModule,
+} from './modules/identity/index.ts';
 import { createOrgModule, DEMO_TENANT_ID, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
 import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
-import { WorkbenchLayout, workbenchPages } from './workbench/index.tsx';
+import { workbenchLayout, workbenchPages } from './workbench/index.tsx';
 
-export { DEMO_ACCOUNTS };
+export { DEMO_ACCOUNTS, DEMO_STAFF };
 
 export const VERSION: string = (
   JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }
@@ -25,6 +31,7 @@ export interface Yiwang {
   app: FastifyInstance;
   db: Database;
   org: OrgModule;
+  identity: IdentityModule;
   close(): Promise<void>;
 }
 
@@ -40,20 +47,38 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 export async function buildApp(config: Config, options: { db?: Database } = {}): Promise<Yiwang> {
   const db = options.db ?? (await openConfiguredDatabase(config));
   await migrate(db);
-  // Until staff roles and the access policy land, admin pages and write APIs exist only outside production.
-  const admin = config.nodeEnv !== 'production';
-  const org = createOrgModule(db, { admin });
-  const identity = createIdentityModule(db, config);
+  const org = createOrgModule(db);
+  const identity = createIdentityModule(db, config, {
+    findDepartment: async (tenantId, id) => {
+      const d = await org.departments.find(tenantId, id);
+      return d && { id: d.id, name: d.name, divisionCode: d.divisionCode, active: d.active };
+    },
+    listDepartments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: false, limit: 1000, offset: 0 })).items.map(
+        (d) => ({
+          id: d.id,
+          name: d.name,
+          divisionCode: d.divisionCode,
+          active: d.active,
+        }),
+      ),
+  });
+  await identity.syncRoles();
   if (config.seedDemo) {
     await seedDemoRegion(db);
-    await identity.seedDemoAccounts(DEMO_TENANT_ID);
+    const departments = (
+      await org.departments.list(DEMO_TENANT_ID, { includeInactive: false, limit: 500, offset: 0 })
+    ).items;
+    await identity.seedDemoAccounts(DEMO_TENANT_ID, (name) => departments.find((d) => d.name === name)?.id);
   }
+  const audit = createAuditModule(db);
+  const workbenchLinks = [...org.workbenchLinks, ...identity.workbenchLinks, ...audit.workbenchLinks];
 
   const app = await createHttpServer({
     config,
     version: VERSION,
     siteFor: (host) => org.siteFor(host),
-    layouts: { portal: PortalLayout, workbench: WorkbenchLayout },
+    layouts: { portal: PortalLayout, workbench: workbenchLayout(workbenchLinks) },
     errorPage,
     readiness: async () => {
       const status = await migrationStatus(db);
@@ -63,8 +88,9 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   identity.sessions(app);
   await org.routes(app);
   await identity.routes(app);
+  await audit.routes(app);
   portalPages(app, { org, version: VERSION });
-  if (admin) workbenchPages(app);
+  workbenchPages(app, workbenchLinks);
   await app.ready();
   // Links committed audit entries into their chains a few times a second (one node at a time).
   const stopSealer = startAuditSealer(db, (e) => app.log.error({ err: e }, 'audit sealing failed'));
@@ -73,6 +99,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     app,
     db,
     org,
+    identity,
     async close() {
       await stopSealer();
       await app.close();

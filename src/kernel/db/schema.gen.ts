@@ -42,6 +42,10 @@ export interface IdentityAccount {
   credit_code: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  mfa_secret_enc: string | null;
+  mfa_enabled_at: Date | null;
+  mfa_last_step: number | null;
+  must_change_password: Generated<boolean>;
 }
 
 export interface IdentityLoginFailure {
@@ -49,6 +53,48 @@ export interface IdentityLoginFailure {
   username: string;
   ip: Generated<string>;
   at: Generated<Date>;
+}
+
+export interface IdentityPasswordLink {
+  token_hash: string;
+  tenant_id: string;
+  account_id: number;
+  purpose: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface IdentityRecoveryCode {
+  tenant_id: string;
+  account_id: number;
+  code_hash: string;
+  used_at: Date | null;
+}
+
+export interface IdentityRole {
+  tenant_id: string;
+  code: string;
+  name: Generated<string>;
+  kind: string;
+  permissions: string[];
+  requires_mfa: Generated<boolean>;
+  system: Generated<boolean>;
+}
+
+export interface IdentityRoleGrant {
+  tenant_id: string;
+  account_id: number;
+  role_code: string;
+  granted_by: string;
+  granted_at: Generated<Date>;
+}
+
+export interface IdentitySecuritySetting {
+  tenant_id: string;
+  password_max_age_days: number | null;
+  updated_at: Generated<Date>;
 }
 
 export interface IdentitySession {
@@ -60,6 +106,7 @@ export interface IdentitySession {
   expires_at: Date;
   ip: Generated<string>;
   user_agent: Generated<string>;
+  stage: Generated<string>;
 }
 
 export interface KernelSchemaMigration {
@@ -121,6 +168,11 @@ export interface DB {
   'audit.entry': AuditEntry;
   'identity.account': IdentityAccount;
   'identity.login_failure': IdentityLoginFailure;
+  'identity.password_link': IdentityPasswordLink;
+  'identity.recovery_code': IdentityRecoveryCode;
+  'identity.role': IdentityRole;
+  'identity.role_grant': IdentityRoleGrant;
+  'identity.security_setting': IdentitySecuritySetting;
   'identity.session': IdentitySession;
   'kernel.schema_migration': KernelSchemaMigration;
   'org.department': OrgDepartment;

@@ -17,6 +17,7 @@ import type { AccountService } from './account.service.ts';
 import { presentAccount } from './account.routes.ts';
 import type { SessionRow } from './account.store.ts';
 import { clearSessionCookie, safeNext, setSessionCookie, loginRateLimit } from './session.http.ts';
+import { afterStep, stagePath } from './signin.pages.tsx';
 
 interface Deps {
   accounts: AccountService;
@@ -163,9 +164,14 @@ function AccountView(props: {
           </>
         ) : null}
       </dl>
-      <p>
-        <a href="/account/password">{t('identity.password.change')}</a>
-      </p>
+      <ul class="inline-list">
+        <li>
+          <a href="/account/password">{t('identity.password.change')}</a>
+        </li>
+        <li>
+          <a href="/account/mfa">{t('identity.mfa.link')}</a>
+        </li>
+      </ul>
       <h2>{t('identity.session.list')}</h2>
       <table>
         <caption class="visually-hidden">{t('identity.session.list')}</caption>
@@ -205,12 +211,21 @@ function AccountView(props: {
   );
 }
 
-function PasswordForm(props: { state: FormState }) {
+function PasswordForm(props: { state: FormState; owed: boolean; next: string }) {
   const { t } = usePage();
   return (
     <>
       <h1>{t('identity.password.change')}</h1>
-      <Form action="/account/password" state={props.state} submitLabel={t('common.save')}>
+      {props.owed ? (
+        <p class="notice" role="status">
+          {t('identity.password.change_required')}
+        </p>
+      ) : null}
+      <Form
+        action={props.next ? `/account/password?next=${encodeURIComponent(props.next)}` : '/account/password'}
+        state={props.state}
+        submitLabel={t('common.save')}
+      >
         <Field
           name="currentPassword"
           label={t('identity.password.current')}
@@ -240,8 +255,11 @@ export function accountPages(app: FastifyInstance, deps: Deps): void {
   const { accounts, keyring } = deps;
   const loginLimit = loginRateLimit(deps.db, deps.loginRateLimitPerMinute);
 
-  app.get('/login', { schema: { hide: true } }, async (req, reply) => {
-    const next = safeNext((req.query as { next?: string }).next);
+  app.get('/login', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
+    const next = safeNext((req.query as { next?: string }).next, '');
+    // Signed in with the password but a step still owed: go and finish it.
+    if (req.session && req.session.stage !== 'active')
+      return reply.redirect(stagePath(req.session.stage, next), 303);
     return reply.page(
       page(
         req.t,
@@ -250,33 +268,37 @@ export function accountPages(app: FastifyInstance, deps: Deps): void {
       ),
     );
   });
-  app.post('/login', { schema: { hide: true }, config: loginLimit }, async (req, reply) => {
-    const next = safeNext((req.query as { next?: string }).next);
-    const values = formValues(req.body);
-    try {
-      if (req.session) await accounts.logout(auditContextOf(req), req.session);
-      const { token } = await accounts.login(
-        auditContextOf(req),
-        values.username ?? '',
-        values.password ?? '',
-      );
-      setSessionCookie(reply, token, deps.secureCookies);
-      return reply.redirect(next, 303);
-    } catch (e) {
-      if (!(e instanceof DomainError) || (e.kind !== 'unauthorized' && e.kind !== 'forbidden')) throw e;
-      const state: FormState = {
-        values: { username: values.username },
-        problems: [],
-        formProblem: req.t(e.code, e.params),
-      };
-      return reply.page(
-        page(req.t, req.t('identity.login.title'), <LoginForm state={state} next={next} ended={false} />),
-        ERROR_STATUS[e.kind],
-      );
-    }
-  });
+  app.post(
+    '/login',
+    { schema: { hide: true }, config: { access: 'public', ...loginLimit } },
+    async (req, reply) => {
+      const next = safeNext((req.query as { next?: string }).next, '');
+      const values = formValues(req.body);
+      try {
+        if (req.session) await accounts.logout(auditContextOf(req), req.session);
+        const { token, session } = await accounts.login(
+          auditContextOf(req),
+          values.username ?? '',
+          values.password ?? '',
+        );
+        setSessionCookie(reply, token, deps.secureCookies);
+        return reply.redirect(afterStep(session, next), 303);
+      } catch (e) {
+        if (!(e instanceof DomainError) || (e.kind !== 'unauthorized' && e.kind !== 'forbidden')) throw e;
+        const state: FormState = {
+          values: { username: values.username },
+          problems: [],
+          formProblem: req.t(e.code, e.params),
+        };
+        return reply.page(
+          page(req.t, req.t('identity.login.title'), <LoginForm state={state} next={next} ended={false} />),
+          ERROR_STATUS[e.kind],
+        );
+      }
+    },
+  );
 
-  app.post('/logout', { schema: { hide: true } }, async (req, reply) => {
+  app.post('/logout', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
     if (req.session) await accounts.logout(auditContextOf(req), req.session);
     clearSessionCookie(reply);
     return reply.redirect('/', 303);
@@ -284,34 +306,37 @@ export function accountPages(app: FastifyInstance, deps: Deps): void {
 
   const registerPage = (req: FastifyRequest, state: FormState) =>
     page(req.t, req.t('identity.register.title'), <RegisterForm state={state} />);
-  app.get('/register', { schema: { hide: true } }, async (req, reply) =>
+  app.get('/register', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) =>
     reply.page(registerPage(req, { values: { kind: 'person' }, problems: [] })),
   );
-  app.post('/register', { schema: { hide: true }, config: loginLimit }, async (req, reply) =>
-    submitForm(
-      req,
-      reply,
-      async (v) => {
-        const ctx = auditContextOf(req);
-        const kind = v.kind === 'enterprise' ? 'enterprise' : 'person';
-        const account = await accounts.register(ctx, {
-          kind,
-          username: v.username ?? '',
-          displayName: v.displayName ?? '',
-          password: v.password ?? '',
-          idNumber: kind === 'person' ? v.idNumber : undefined,
-          creditCode: kind === 'enterprise' ? v.creditCode : undefined,
-        });
-        const { token } = await accounts.login(ctx, account.username, v.password ?? '');
-        setSessionCookie(reply, token, deps.secureCookies);
-        return '/account?saved=1';
-      },
-      // Never send a password back into the page.
-      (state) => registerPage(req, { ...state, values: { ...state.values, password: '' } }),
-    ),
+  app.post(
+    '/register',
+    { schema: { hide: true }, config: { access: 'public', ...loginLimit } },
+    async (req, reply) =>
+      submitForm(
+        req,
+        reply,
+        async (v) => {
+          const ctx = auditContextOf(req);
+          const kind = v.kind === 'enterprise' ? 'enterprise' : 'person';
+          const account = await accounts.register(ctx, {
+            kind,
+            username: v.username ?? '',
+            displayName: v.displayName ?? '',
+            password: v.password ?? '',
+            idNumber: kind === 'person' ? v.idNumber : undefined,
+            creditCode: kind === 'enterprise' ? v.creditCode : undefined,
+          });
+          const { token } = await accounts.login(ctx, account.username, v.password ?? '');
+          setSessionCookie(reply, token, deps.secureCookies);
+          return '/account?saved=1';
+        },
+        // Never send a password back into the page.
+        (state) => registerPage(req, { ...state, values: { ...state.values, password: '' } }),
+      ),
   );
 
-  app.get('/account', { schema: { hide: true } }, async (req, reply) => {
+  app.get('/account', { schema: { hide: true }, config: { access: 'signed-in' } }, async (req, reply) => {
     if (!req.session) return toLogin(req, reply);
     const sessions = await accounts.sessionsOf(req.session.account);
     return reply.page(
@@ -327,35 +352,62 @@ export function accountPages(app: FastifyInstance, deps: Deps): void {
     );
   });
 
-  app.post('/account/logout-everywhere', { schema: { hide: true } }, async (req, reply) => {
-    if (!req.session) return toLogin(req, reply);
-    await accounts.logoutEverywhere(auditContextOf(req), req.session.account);
-    clearSessionCookie(reply);
-    return reply.redirect('/login', 303);
-  });
+  app.post(
+    '/account/logout-everywhere',
+    { schema: { hide: true }, config: { access: 'signed-in' } },
+    async (req, reply) => {
+      if (!req.session) return toLogin(req, reply);
+      await accounts.logoutEverywhere(auditContextOf(req), req.session.account);
+      clearSessionCookie(reply);
+      return reply.redirect('/login', 303);
+    },
+  );
 
-  const passwordPage = (req: FastifyRequest, state: FormState) =>
-    page(req.t, req.t('identity.password.change'), <PasswordForm state={{ ...state, values: {} }} />);
-  app.get('/account/password', { schema: { hide: true } }, async (req, reply) => {
-    if (!req.session) return toLogin(req, reply);
-    return reply.page(passwordPage(req, { values: {}, problems: [] }));
-  });
-  app.post('/account/password', { schema: { hide: true } }, async (req, reply) => {
-    const session = req.session;
-    if (!session) return toLogin(req, reply);
-    return submitForm(
-      req,
-      reply,
-      async (v) => {
-        await accounts.changePassword(
-          auditContextOf(req),
-          session,
-          v.currentPassword ?? '',
-          v.newPassword ?? '',
-        );
-        return '/account?saved=1';
-      },
-      (state) => passwordPage(req, state),
+  const passwordPage = (req: FastifyRequest, state: FormState, owed = false) =>
+    page(
+      req.t,
+      req.t('identity.password.change'),
+      <PasswordForm
+        state={{ ...state, values: {} }}
+        owed={owed}
+        next={safeNext((req.query as { next?: string }).next, '')}
+      />,
     );
-  });
+  // Also for a session that owes a new password (expired, or reset by an administrator).
+  const passwordSession = (req: FastifyRequest) =>
+    req.session && (req.session.stage === 'active' || req.session.stage === 'password_change')
+      ? req.session
+      : null;
+  app.get(
+    '/account/password',
+    { schema: { hide: true }, config: { access: 'public' } },
+    async (req, reply) => {
+      const session = passwordSession(req);
+      if (!session) return toLogin(req, reply);
+      return reply.page(passwordPage(req, { values: {}, problems: [] }, session.stage === 'password_change'));
+    },
+  );
+  app.post(
+    '/account/password',
+    { schema: { hide: true }, config: { access: 'public' } },
+    async (req, reply) => {
+      const session = passwordSession(req);
+      if (!session) return toLogin(req, reply);
+      const next = safeNext((req.query as { next?: string }).next, '');
+      return submitForm(
+        req,
+        reply,
+        async (v) => {
+          const stage = await accounts.changePassword(
+            auditContextOf(req),
+            session,
+            v.currentPassword ?? '',
+            v.newPassword ?? '',
+          );
+          return session.stage === 'active' ? '/account?saved=1' : stagePath(stage, next);
+        },
+        (state) => passwordPage(req, state),
+      );
+    },
+  );
 }

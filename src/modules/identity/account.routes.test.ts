@@ -234,7 +234,9 @@ describe('accounts and sessions', () => {
         });
       assert.equal((await change('Wrong#1234', 'Baidi#2027dyke')).json().errors[0].field, 'currentPassword');
       assert.equal((await change(PASSWORD, PASSWORD)).json().errors[0].code, 'identity.password.unchanged');
-      assert.equal((await change(PASSWORD, 'Baidi#2027dyke')).statusCode, 204);
+      const changed = await change(PASSWORD, 'Baidi#2027dyke');
+      assert.equal(changed.statusCode, 200);
+      assert.equal(changed.json().stage, 'active');
       assert.equal((await me(other)).statusCode, 401);
       assert.equal((await me(mine)).statusCode, 200);
       assert.equal((await login('zhang.san')).statusCode, 401);

@@ -22,6 +22,24 @@ const AccountSchema = Type.Object(
     idNumberMasked: Type.Optional(Type.String({ description: 'person: e.g. 110105********002X' })),
     creditCode: Type.Optional(Type.String({ description: 'enterprise' })),
     divisionCode: Type.Optional(Type.String({ description: 'staff' })),
+    roles: Type.Optional(Type.Array(Type.String(), { description: 'roles held (GET /api/v1/me)' })),
+    permissions: Type.Optional(
+      Type.Array(Type.String(), { description: 'what the roles allow (GET /api/v1/me)' }),
+    ),
+    stage: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('active'),
+          Type.Literal('mfa'),
+          Type.Literal('password_change'),
+          Type.Literal('mfa_enrol'),
+        ],
+        {
+          description:
+            'after login: active, or the step still owed — mfa (POST /api/v1/session/mfa), password_change (PUT /api/v1/me/password), mfa_enrol (POST /api/v1/me/mfa)',
+        },
+      ),
+    ),
   },
   { $id: 'Account' },
 );
@@ -56,7 +74,7 @@ export async function accountRoutes(fastify: FastifyInstance, deps: AccountRoute
   app.post(
     '/api/v1/accounts',
     {
-      config: loginLimit,
+      config: { access: 'public', ...loginLimit },
       schema: {
         tags,
         summary: 'Register a natural person (citizen ID) or a legal person (credit code), and log in',
@@ -89,7 +107,7 @@ export async function accountRoutes(fastify: FastifyInstance, deps: AccountRoute
   app.post(
     '/api/v1/session',
     {
-      config: loginLimit,
+      config: { access: 'public', ...loginLimit },
       schema: {
         tags,
         summary: 'Log in; the session is a server-side session named by an HttpOnly cookie',
@@ -108,13 +126,16 @@ export async function accountRoutes(fastify: FastifyInstance, deps: AccountRoute
         req.body.password,
       );
       setSessionCookie(reply, token, deps.secureCookies);
-      return presentAccount(session.account, keyring);
+      return { ...presentAccount(session.account, keyring), stage: session.stage };
     },
   );
 
   app.delete(
     '/api/v1/session',
-    { schema: { tags, summary: 'Log out of this session', response: { 204: Type.Null(), 401: Problem } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, summary: 'Log out of this session', response: { 204: Type.Null(), 401: Problem } },
+    },
     async (req, reply) => {
       await accounts.logout(auditContextOf(req), sessionOf(req));
       clearSessionCookie(reply);
@@ -125,18 +146,27 @@ export async function accountRoutes(fastify: FastifyInstance, deps: AccountRoute
   app.get(
     '/api/v1/me',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags,
         summary: 'The signed-in account',
         response: { 200: Type.Ref('Account'), 401: Problem },
       },
     },
-    async (req) => presentAccount(sessionOf(req).account, keyring),
+    async (req) => {
+      const session = sessionOf(req);
+      return {
+        ...presentAccount(session.account, keyring),
+        roles: session.roles.map((r) => r.code),
+        permissions: [...new Set(session.roles.flatMap((r) => r.permissions))].sort(),
+      };
+    },
   );
 
   app.post(
     '/api/v1/me/logout-everywhere',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags,
         summary: 'End every session of the signed-in account, this one included',
@@ -153,24 +183,28 @@ export async function accountRoutes(fastify: FastifyInstance, deps: AccountRoute
   app.put(
     '/api/v1/me/password',
     {
+      // Also for a session that owes a new password: it is not signed in yet.
+      config: { access: 'public' },
       schema: {
         tags,
-        summary: 'Change the password (the current one is required); other sessions end',
+        summary:
+          'Change the password (the current one is required); other sessions end. Answers the stage the session is at now.',
         body: Type.Object(
           { currentPassword: Type.String({ maxLength: 256 }), newPassword: Type.String({ maxLength: 256 }) },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), 400: Problem, 401: Problem },
+        response: { 200: Type.Object({ stage: Type.String() }), 400: Problem, 401: Problem },
       },
     },
-    async (req, reply) => {
-      await accounts.changePassword(
+    async (req) => {
+      const session = req.session?.stage === 'password_change' ? req.session : sessionOf(req);
+      const stage = await accounts.changePassword(
         auditContextOf(req),
-        sessionOf(req),
+        session,
         req.body.currentPassword,
         req.body.newPassword,
       );
-      return reply.status(204).send(null);
+      return { stage };
     },
   );
 }

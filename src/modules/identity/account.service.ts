@@ -5,12 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import { lookupHash, sm3, type Sm4Keyring } from '../../kernel/crypto/index.ts';
-import { isUniqueViolation, type Database } from '../../kernel/db/index.ts';
+import { isUniqueViolation, type Database, type Executor } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, type FieldProblem } from '../../kernel/errors.ts';
 import { checkCitizenId, checkCreditCode } from '../../kernel/identifiers/index.ts';
 import * as store from './account.store.ts';
-import type { Account } from './account.store.ts';
+import type { Account, SessionStage } from './account.store.ts';
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password.ts';
+import * as roleStore from './role.store.ts';
+import type { Role } from './role.store.ts';
 
 export const LOCKOUT = { failures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 } as const;
 const TOUCH_EVERY_MS = 60_000;
@@ -36,6 +38,40 @@ export interface Session {
   account: Account;
   tokenHash: string;
   expiresAt: Date;
+  /** 'active' acts as the account; any other stage may only finish signing in (see stageAfter). */
+  stage: SessionStage;
+  roles: Role[];
+}
+
+/** The steps of signing in, in order; each is owed or not, depending on the account. */
+const STEPS = ['password', 'mfa', 'password_change', 'mfa_enrol'] as const;
+export type SignInStep = (typeof STEPS)[number];
+
+export interface Owed {
+  /** the account has TOTP: the code is owed after the password */
+  mfaEnabled: boolean;
+  /** reset by an administrator, or older than the site's maximum age */
+  passwordExpired: boolean;
+  /** a role held requires a second factor (administrative and audit roles) */
+  mfaRequired: boolean;
+}
+
+/** The stage a session reaches once `done` is finished: the next step still owed, or 'active'. */
+export function stageAfter(done: SignInStep, owed: Owed): SessionStage {
+  const isOwed: Record<Exclude<SignInStep, 'password'>, boolean> = {
+    mfa: owed.mfaEnabled,
+    password_change: owed.passwordExpired,
+    mfa_enrol: owed.mfaRequired && !owed.mfaEnabled,
+  };
+  for (const step of STEPS.slice(STEPS.indexOf(done) + 1)) {
+    if (step !== 'password' && isOwed[step]) return step;
+  }
+  return 'active';
+}
+
+/** How the audit chain names what an account acts as: its kind, and for staff the roles held. */
+export function roleLabel(account: Account, roles: readonly Role[]): string {
+  return account.kind === 'staff' ? `staff:${roles.map((r) => r.code).join('+')}` : account.kind;
 }
 
 export type SessionLookup =
@@ -52,22 +88,56 @@ export function createAccountService(deps: IdentityDeps) {
   async function openSession(
     ctx: AuditContext,
     account: Account,
+    roles: Role[],
+    stage: SessionStage,
+    ex: Executor = db.kysely,
+    expiresAt = new Date(Date.now() + deps.sessionAbsoluteMs),
   ): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
-    const session: Session = {
-      account,
-      tokenHash: tokenHashOf(token),
-      expiresAt: new Date(Date.now() + deps.sessionAbsoluteMs),
-    };
-    await store.insertSession(db.kysely, {
+    const session: Session = { account, tokenHash: tokenHashOf(token), expiresAt, stage, roles };
+    await store.insertSession(ex, {
       tenantId: account.tenantId,
       accountId: account.id,
       tokenHash: session.tokenHash,
       expiresAt: session.expiresAt,
       ip: ctx.ip,
       userAgent: ctx.userAgent.slice(0, 300),
+      stage,
     });
     return { token, session };
+  }
+
+  async function owedBy(account: Account, roles: readonly Role[]): Promise<Owed> {
+    const maxAgeDays = await store.passwordMaxAgeDays(db.kysely, account.tenantId);
+    const tooOld =
+      maxAgeDays !== null && account.passwordChangedAt.getTime() + maxAgeDays * 86_400_000 < Date.now();
+    return {
+      mfaEnabled: account.mfaEnabledAt !== null,
+      passwordExpired: account.mustChangePassword || tooOld,
+      mfaRequired: roles.some((r) => r.requiresMfa),
+    };
+  }
+
+  /**
+   * Finishes a step of signing in: the session moves to the next owed step, or becomes active. The
+   * session gets a new id (token) when it becomes active after a second factor, as at any login.
+   */
+  async function advance(
+    ctx: AuditContext,
+    session: Session,
+    done: SignInStep,
+    account: Account = session.account,
+  ): Promise<{ token: string | null; session: Session }> {
+    const roles = await roleStore.rolesOf(db.kysely, account.tenantId, account.id);
+    const stage = stageAfter(done, await owedBy(account, roles));
+    if (done === 'mfa') {
+      return db.kysely.transaction().execute(async (trx) => {
+        await store.deleteSession(trx, account.tenantId, session.tokenHash);
+        return openSession(ctx, account, roles, stage, trx, session.expiresAt);
+      });
+    }
+    await store.setSessionStage(db.kysely, account.tenantId, session.tokenHash, stage);
+    return { token: null, session: { ...session, account, roles, stage } };
   }
 
   return {
@@ -110,6 +180,8 @@ export function createAccountService(deps: IdentityDeps) {
             idNumberHash,
             creditCode: creditCode ?? null,
           });
+          const role = input.kind === 'person' ? 'citizen' : 'enterprise';
+          await roleStore.insertGrant(trx, ctx.tenantId, id, role, 'registration');
           await appendAudit(
             trx,
             { ...ctx, actorId: `account:${id}`, actorRole: input.kind },
@@ -185,14 +257,23 @@ export function createAccountService(deps: IdentityDeps) {
       }
       const { passwordHash: _h, ...account } = found;
       await store.clearFailures(db.kysely, ctx.tenantId, username);
-      const opened = await openSession(ctx, account);
+      const roles = await roleStore.rolesOf(db.kysely, ctx.tenantId, account.id);
+      const stage = stageAfter('password', await owedBy(account, roles));
+      const opened = await openSession(ctx, account, roles, stage);
       await appendAudit(
         db.kysely,
-        { ...ctx, actorId: `account:${account.id}`, actorRole: account.kind },
+        {
+          ...ctx,
+          actorId: `account:${account.id}`,
+          actorRole: roleLabel(account, roles),
+          actorDivision: account.divisionCode ?? '',
+        },
         {
           action: 'session.login',
           objectType: 'account',
           objectId: String(account.id),
+          // A stage other than active: the password was right, a second factor or new password is owed.
+          detail: { stage },
         },
       );
       return opened;
@@ -211,9 +292,19 @@ export function createAccountService(deps: IdentityDeps) {
       }
       const account = await store.findAccount(db.kysely, tenantId, row.accountId);
       if (!account || account.status !== 'active') return { state: 'expired' };
+      const roles = await roleStore.rolesOf(db.kysely, tenantId, account.id);
+      let stage = row.stage;
+      // A role that needs a second factor, granted while this session was open, waits for enrolment.
+      if (stage === 'active' && account.mfaEnabledAt === null && roles.some((r) => r.requiresMfa)) {
+        stage = 'mfa_enrol';
+        await store.setSessionStage(db.kysely, tenantId, row.tokenHash, stage);
+      }
       if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS)
         await store.touchSession(db.kysely, tenantId, row.tokenHash);
-      return { state: 'ok', session: { account, tokenHash: row.tokenHash, expiresAt: row.expiresAt } };
+      return {
+        state: 'ok',
+        session: { account, tokenHash: row.tokenHash, expiresAt: row.expiresAt, stage, roles },
+      };
     },
 
     async logout(ctx: AuditContext, session: Session): Promise<void> {
@@ -244,8 +335,21 @@ export function createAccountService(deps: IdentityDeps) {
 
     sessionsOf: (account: Account) => store.listSessions(db.kysely, account.tenantId, account.id),
 
-    /** Changes the password after checking the current one; every other session of the account ends. */
-    async changePassword(ctx: AuditContext, session: Session, current: string, next: string): Promise<void> {
+    /** Finishes a step of signing in (see stageAfter); a new token when the session id changes. */
+    advance,
+    /** Opens a session for an account whose sign-in another service has checked (a password link). */
+    openSession,
+
+    /**
+     * Changes the password after checking the current one; every other session of the account ends.
+     * A session that owed a new password moves on to its next step.
+     */
+    async changePassword(
+      ctx: AuditContext,
+      session: Session,
+      current: string,
+      next: string,
+    ): Promise<SessionStage> {
       const account = session.account;
       const hash = await store.passwordHashOf(db.kysely, account.tenantId, account.id);
       if (!hash || !(await verifyPassword(hash, current))) {
@@ -268,6 +372,9 @@ export function createAccountService(deps: IdentityDeps) {
           objectId: String(account.id),
         });
       });
+      if (session.stage !== 'password_change') return session.stage;
+      const fresh = await store.findAccount(db.kysely, account.tenantId, account.id);
+      return fresh ? (await advance(ctx, session, 'password_change', fresh)).session.stage : session.stage;
     },
   };
 }

@@ -16,6 +16,10 @@ export interface Account {
   idNumberEnc: string | null;
   creditCode: string | null;
   passwordChangedAt: Date;
+  /** When TOTP was enabled, or null. */
+  mfaEnabledAt: Date | null;
+  /** An administrator reset the password: the next login must choose a new one. */
+  mustChangePassword: boolean;
 }
 
 type Row = {
@@ -30,6 +34,8 @@ type Row = {
   id_number_enc: string | null;
   credit_code: string | null;
   password_changed_at: Date;
+  mfa_enabled_at: Date | null;
+  must_change_password: boolean;
 };
 
 const columns = [
@@ -44,6 +50,8 @@ const columns = [
   'id_number_enc',
   'credit_code',
   'password_changed_at',
+  'mfa_enabled_at',
+  'must_change_password',
 ] as const;
 
 const toAccount = (r: Row): Account => ({
@@ -58,6 +66,8 @@ const toAccount = (r: Row): Account => ({
   idNumberEnc: r.id_number_enc,
   creditCode: r.credit_code,
   passwordChangedAt: r.password_changed_at,
+  mfaEnabledAt: r.mfa_enabled_at,
+  mustChangePassword: r.must_change_password,
 });
 
 export async function findAccount(db: Executor, tenantId: string, id: number): Promise<Account | undefined> {
@@ -124,7 +134,12 @@ export async function setPassword(
 ): Promise<void> {
   await db
     .updateTable('identity.account')
-    .set({ password_hash: passwordHash, password_changed_at: new Date(), updated_at: new Date() })
+    .set({
+      password_hash: passwordHash,
+      password_changed_at: new Date(),
+      must_change_password: false,
+      updated_at: new Date(),
+    })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .execute();
@@ -146,7 +161,11 @@ export async function passwordHashOf(
 
 // Sessions
 
+/** What a session may do: act as the account, or only finish a step of signing in first. */
+export type SessionStage = 'active' | 'mfa' | 'password_change' | 'mfa_enrol';
+
 export interface SessionRow {
+  stage: SessionStage;
   tenantId: string;
   accountId: number;
   createdAt: Date;
@@ -170,7 +189,22 @@ export async function insertSession(
       expires_at: s.expiresAt,
       ip: s.ip,
       user_agent: s.userAgent,
+      stage: s.stage,
     })
+    .execute();
+}
+
+export async function setSessionStage(
+  db: Executor,
+  tenantId: string,
+  tokenHash: string,
+  stage: SessionStage,
+): Promise<void> {
+  await db
+    .updateTable('identity.session')
+    .set({ stage })
+    .where('tenant_id', '=', tenantId)
+    .where('token_hash', '=', tokenHash)
     .execute();
 }
 
@@ -183,6 +217,7 @@ type SessionDbRow = {
   expires_at: Date;
   ip: string;
   user_agent: string;
+  stage: string;
 };
 
 const toSession = (r: SessionDbRow): SessionRow => ({
@@ -194,6 +229,7 @@ const toSession = (r: SessionDbRow): SessionRow => ({
   expiresAt: r.expires_at,
   ip: r.ip,
   userAgent: r.user_agent,
+  stage: r.stage as SessionStage,
 });
 
 /** The session with this token hash, on any site (the caller refuses one from another site). */
@@ -300,4 +336,145 @@ export async function anyAccount(db: Executor, tenantId: string): Promise<boolea
     .limit(1)
     .executeTakeFirst();
   return r !== undefined;
+}
+
+// Security settings
+
+/** The site's maximum password age in days, or null when passwords do not expire. */
+export async function passwordMaxAgeDays(db: Executor, tenantId: string): Promise<number | null> {
+  const r = await db
+    .selectFrom('identity.security_setting')
+    .select('password_max_age_days')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return r?.password_max_age_days ?? null;
+}
+
+export async function setPasswordMaxAgeDays(
+  db: Executor,
+  tenantId: string,
+  days: number | null,
+): Promise<void> {
+  await db
+    .insertInto('identity.security_setting')
+    .values({ tenant_id: tenantId, password_max_age_days: days })
+    .onConflict((oc) =>
+      oc.column('tenant_id').doUpdateSet({ password_max_age_days: days, updated_at: new Date() }),
+    )
+    .execute();
+}
+
+// Persons, for staff who look people up
+
+export interface PersonRow {
+  id: number;
+  username: string;
+  displayName: string;
+  idNumberEnc: string;
+  status: 'active' | 'disabled';
+  createdAt: Date;
+}
+
+const personColumns = ['id', 'username', 'display_name', 'id_number_enc', 'status', 'created_at'] as const;
+const toPerson = (r: {
+  id: number;
+  username: string;
+  display_name: string;
+  id_number_enc: string | null;
+  status: string;
+  created_at: Date;
+}): PersonRow => ({
+  id: Number(r.id),
+  username: r.username,
+  displayName: r.display_name,
+  idNumberEnc: r.id_number_enc ?? '',
+  status: r.status as PersonRow['status'],
+  createdAt: r.created_at,
+});
+
+export async function findPersons(
+  db: Executor,
+  tenantId: string,
+  filter: { idNumberHash?: string | undefined; text?: string | undefined; limit: number; offset: number },
+): Promise<{ items: PersonRow[]; total: number }> {
+  let query = db
+    .selectFrom('identity.account')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'person');
+  if (filter.idNumberHash) query = query.where('id_number_hash', '=', filter.idNumberHash);
+  if (filter.text) {
+    const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('display_name', 'like', like), eb('username', 'like', like)]));
+  }
+  const [rows, count] = await Promise.all([
+    query.select(personColumns).orderBy('id').limit(filter.limit).offset(filter.offset).execute(),
+    query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toPerson), total: Number(count.n) };
+}
+
+export async function findPerson(db: Executor, tenantId: string, id: number): Promise<PersonRow | undefined> {
+  const r = await db
+    .selectFrom('identity.account')
+    .select(personColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'person')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r && toPerson(r);
+}
+
+// Key rotation
+
+export interface EncryptedRow {
+  id: number;
+  idNumberEnc: string | null;
+  mfaSecretEnc: string | null;
+}
+
+/** Accounts holding encrypted data, in id order after `afterId` (all sites: keys are the deployment's). */
+export async function encryptedBatch(
+  db: Executor,
+  afterTenant: string,
+  afterId: number,
+  limit: number,
+): Promise<(EncryptedRow & { tenantId: string })[]> {
+  const rows = await db
+    .selectFrom('identity.account')
+    .select(['tenant_id', 'id', 'id_number_enc', 'mfa_secret_enc'])
+    .where((eb) => eb.or([eb('id_number_enc', 'is not', null), eb('mfa_secret_enc', 'is not', null)]))
+    .where(sql<boolean>`(tenant_id, id) > (${afterTenant}, ${afterId})`)
+    .orderBy('tenant_id')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    tenantId: r.tenant_id,
+    id: Number(r.id),
+    idNumberEnc: r.id_number_enc,
+    mfaSecretEnc: r.mfa_secret_enc,
+  }));
+}
+
+export async function countEncrypted(db: Executor): Promise<number> {
+  const r = await db
+    .selectFrom('identity.account')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where((eb) => eb.or([eb('id_number_enc', 'is not', null), eb('mfa_secret_enc', 'is not', null)]))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function setEncrypted(
+  db: Executor,
+  tenantId: string,
+  id: number,
+  values: { idNumberEnc: string | null; mfaSecretEnc: string | null },
+): Promise<void> {
+  await db
+    .updateTable('identity.account')
+    .set({ id_number_enc: values.idNumberEnc, mfa_secret_enc: values.mfaSecretEnc })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
 }

@@ -79,6 +79,7 @@ export async function identifierRoutes(fastify: FastifyInstance): Promise<void> 
     '/api/v1/identifiers/check',
     {
       // Not cached: the answer holds a person's ID number, which must not sit in memory for others.
+      config: { access: 'public' },
       schema: {
         tags: ['identifiers'],
         summary: 'Check a citizen identity number or unified social credit code (format and check character)',
@@ -94,6 +95,7 @@ export async function identifierRoutes(fastify: FastifyInstance): Promise<void> 
   app.post(
     '/api/v1/identifiers/check',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['identifiers'],
         summary: 'Check an identifier sent in the body rather than the URL',

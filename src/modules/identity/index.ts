@@ -1,20 +1,33 @@
 /**
- * identity — accounts, sessions, (soon) roles and the policy that decides every access.
- * Today: registration of natural and legal persons, login with lockout, server-side sessions, logout
- * here and everywhere, password change, and the public identifier checks (GB 11643, GB 32100).
+ * identity — accounts (staff, natural persons, legal persons), sessions, second factors, roles and
+ * their grants, and the public identifier checks (GB 11643, GB 32100). The policy that decides every
+ * access is the kernel's (src/kernel/policy); this module supplies who the actor is and what roles
+ * they hold.
  */
 import type { FastifyInstance } from 'fastify';
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { Config } from '../../kernel/config/index.ts';
 import { Sm4Keyring } from '../../kernel/crypto/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
+import { SYSTEM_ROLES, type Permission } from '../../kernel/policy/index.ts';
 import { accountPages } from './account.pages.tsx';
 import { accountRoutes } from './account.routes.ts';
 import { createAccountService } from './account.service.ts';
 import { identifierRoutes } from './identifiers.routes.ts';
+import { mfaRoutes } from './mfa.routes.ts';
+import { peopleHttp } from './people.http.tsx';
+import { staffPages } from './staff.pages.tsx';
+import { staffRoutes } from './staff.routes.ts';
+import { createPeopleService } from './people.service.ts';
+import { createMfaService } from './mfa.service.ts';
+import { signinPages } from './signin.pages.tsx';
+import { syncSystemRoles } from './role.store.ts';
 import { registerSessions } from './session.http.ts';
+import { rotateKeys, type RotationResult } from './keys.ts';
+import { createStaffService, type DepartmentRef } from './staff.service.ts';
 
-export { LOCKOUT } from './account.service.ts';
+export { LOCKOUT, stageAfter } from './account.service.ts';
+export type { DepartmentRef } from './staff.service.ts';
 
 /**
  * Demo accounts seeded with the demo region, printed at start. Fabricated identifiers with correct
@@ -36,9 +49,58 @@ export const DEMO_ACCOUNTS = [
     creditCode: '91330106MA2DEM0091',
   },
 ] as const;
+
+/**
+ * Demo staff, one per kind of work, seeded with the demo region. Those holding an administrative or
+ * audit role enrol an authenticator app at their first login (the page shows the QR code).
+ */
+export const DEMO_STAFF = [
+  {
+    username: 'demo.sysadmin',
+    password: 'Demo#2026sysadmin',
+    displayName: '王系统',
+    department: '浙江省人民政府办公厅',
+    roles: ['system_admin'],
+  },
+  {
+    username: 'demo.secadmin',
+    password: 'Demo#2026secadmin',
+    displayName: '李安全',
+    department: '浙江省人民政府办公厅',
+    roles: ['security_admin'],
+  },
+  {
+    username: 'demo.auditor',
+    password: 'Demo#2026auditor',
+    displayName: '赵审计',
+    department: '浙江省人民政府办公厅',
+    roles: ['auditor'],
+  },
+  {
+    username: 'demo.window',
+    password: 'Demo#2026window',
+    displayName: '陈窗口',
+    department: '上城区政务服务中心',
+    roles: ['window_officer'],
+  },
+  {
+    username: 'demo.handler',
+    password: 'Demo#2026handler',
+    displayName: '刘承办',
+    department: '西湖区民政局',
+    roles: ['handler'],
+  },
+] as const;
 export type { Account } from './account.store.ts';
 
-export function createIdentityModule(db: Database, config: Config) {
+export interface IdentityPorts {
+  /** A department of a site, from the org module (identity reads no org table). */
+  findDepartment(tenantId: string, id: number): Promise<DepartmentRef | undefined>;
+  /** The active departments of a site, for choosing a new staff member's department. */
+  listDepartments(tenantId: string): Promise<DepartmentRef[]>;
+}
+
+export function createIdentityModule(db: Database, config: Config, ports: IdentityPorts) {
   const keyring = new Sm4Keyring(config.piiKeys, config.piiKeyCurrent);
   const accounts = createAccountService({
     db,
@@ -47,8 +109,13 @@ export function createIdentityModule(db: Database, config: Config) {
     sessionIdleMs: config.sessionIdleMinutes * 60_000,
     sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
   });
+  const mfa = createMfaService({ db, keyring, lookupKey: config.piiLookupKey, accounts });
+  const staff = createStaffService({ db, accounts, findDepartment: ports.findDepartment });
+  const people = createPeopleService({ db, keyring, lookupKey: config.piiLookupKey });
   const http = {
     accounts,
+    mfa,
+    staff,
     keyring,
     secureCookies: config.nodeEnv === 'production',
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
@@ -56,22 +123,55 @@ export function createIdentityModule(db: Database, config: Config) {
   };
   return {
     accounts,
+    staff,
+    mfa,
+    /** Writes the system roles from the policy's table (every start; idempotent on every node). */
+    syncRoles: () => syncSystemRoles(db.kysely, SYSTEM_ROLES),
+    workbenchLinks: [
+      { href: '/workbench/people', key: 'identity.people.title', permission: 'pii.view' },
+      { href: '/workbench/staff', key: 'identity.staff.manage', permission: 'staff.manage' },
+      { href: '/workbench/grants', key: 'identity.role.grants', permission: 'role.grant' },
+      { href: '/workbench/roles', key: 'identity.role.title', permission: 'role.grant' },
+      { href: '/workbench/security', key: 'identity.security.title', permission: 'security.policy' },
+    ] satisfies { href: string; key: string; permission: Permission }[],
     /** Reads the session cookie into the request's actor; register before any route. */
     sessions(app: FastifyInstance) {
       registerSessions(app, accounts, db);
     },
     /** Registers the demo accounts on a site that has no account yet; returns whether it did. */
-    async seedDemoAccounts(tenantId: string): Promise<boolean> {
+    async seedDemoAccounts(
+      tenantId: string,
+      departmentIdOf: (name: string) => number | undefined,
+    ): Promise<boolean> {
       if (await accounts.hasAccounts(tenantId)) return false;
       for (const a of DEMO_ACCOUNTS) await accounts.register(systemContext(tenantId), a);
+      for (const s of DEMO_STAFF) {
+        const departmentId = departmentIdOf(s.department);
+        if (departmentId === undefined) continue;
+        await staff.seed(systemContext(tenantId), { ...s, departmentId, roles: [...s.roles] });
+      }
       return true;
     },
     async routes(app: FastifyInstance) {
       await identifierRoutes(app);
       await accountRoutes(app, http);
+      await mfaRoutes(app, http);
       accountPages(app, http);
+      signinPages(app, http);
+      peopleHttp(app, { people });
+      await staffRoutes(app, { staff });
+      staffPages(app, { staff, departments: ports.listDepartments });
     },
   };
 }
 
 export type IdentityModule = ReturnType<typeof createIdentityModule>;
+
+/** `yiwang keys rotate`: re-encrypts personal data still under an old SM4 key with the current one. */
+export function rotatePersonalDataKeys(
+  db: Database,
+  config: Config,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RotationResult> {
+  return rotateKeys(db, new Sm4Keyring(config.piiKeys, config.piiKeyCurrent), onProgress);
+}

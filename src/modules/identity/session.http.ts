@@ -7,7 +7,7 @@ import { appendAudit } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
-import type { AccountService, Session } from './account.service.ts';
+import { roleLabel, type AccountService, type Session } from './account.service.ts';
 
 export const SESSION_COOKIE = 'yw_session';
 
@@ -21,18 +21,24 @@ export function clearSessionCookie(reply: FastifyReply): void {
 
 export function registerSessions(app: FastifyInstance, accounts: AccountService, db: Database): void {
   app.decorateRequest('session', null);
-  app.decorateRequest('sessionEnded', false);
   app.addHook('onRequest', async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (!token || !req.site.tenantId) return;
     const found = await accounts.resolve(req.site.tenantId, token);
     if (found.state === 'ok') {
-      const a = found.session.account;
+      const { account: a, roles } = found.session;
       req.session = found.session;
+      // A session still owing a step of signing in acts as nobody: it can only finish that step.
+      if (found.session.stage !== 'active') return;
       req.actor = {
         id: `account:${a.id}`,
-        role: a.kind,
-        division: a.divisionCode ?? '',
+        accountId: a.id,
+        kind: a.kind,
+        role: roleLabel(a, roles),
+        roles: roles.map((r) => r.code),
+        permissions: new Set(roles.flatMap((r) => r.permissions)),
+        division: a.kind === 'staff' ? (a.divisionCode ?? '') : '',
+        departmentId: a.departmentId,
         name: a.displayName,
       };
       return;
@@ -75,9 +81,9 @@ export function loginRateLimit(db: Database, maxPerMinute: number) {
   };
 }
 
-/** The request's session, or a 401 (the API) — pages redirect to the login page instead. */
+/** The request's active session, or a 401 (the API) — pages redirect to the login page instead. */
 export function sessionOf(req: FastifyRequest): Session {
-  if (!req.session)
+  if (!req.session || req.session.stage !== 'active')
     throw new DomainError(
       'unauthorized',
       req.sessionEnded ? 'identity.session.expired' : 'identity.session.required',
@@ -92,8 +98,7 @@ export function safeNext(next: unknown, fallback = '/account'): string {
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The session named by the cookie, active or still finishing a step of signing in. */
     session: Session | null;
-    /** A session cookie came with the request but its session had ended (idle or absolute limit). */
-    sessionEnded: boolean;
   }
 }

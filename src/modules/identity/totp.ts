@@ -58,11 +58,19 @@ function escapeXml(s: string): string {
  * The QR code's accessible name (its <title> and aria-label) is bilingual, since this library has no
  * locale: "身份验证器二维码 / Authenticator app QR code — issuer: accountName". It never contains the secret.
  */
-export async function newTotpEnrolment(issuer: string, accountName: string): Promise<TotpEnrolment> {
+export async function newTotpEnrolment(
+  issuer: string,
+  accountName: string,
+  /** An enrolment not yet confirmed, shown again (after a mistyped code) instead of a new secret. */
+  pendingSecret?: string,
+): Promise<TotpEnrolment> {
   const iss = labelPart(issuer, 'issuer');
   const account = labelPart(accountName, 'account name');
   // A fresh ArrayBuffer of exactly 20 bytes (a Buffer's .buffer may be a larger, shared pool).
-  const secret = new Secret({ buffer: randomFillSync(new Uint8Array(SECRET_BYTES)).buffer });
+  const secret =
+    pendingSecret !== undefined
+      ? decodeSecret(pendingSecret)
+      : new Secret({ buffer: randomFillSync(new Uint8Array(SECRET_BYTES)).buffer });
   const totp = new TOTP({
     issuer: iss,
     label: account,

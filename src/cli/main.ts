@@ -8,7 +8,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { buildApp, DEMO_ACCOUNTS, openConfiguredDatabase, VERSION } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
 import { sealAudit, verifyAudit } from '../kernel/audit/index.ts';
-import { migrate } from '../kernel/db/index.ts';
+import { AppRoleError, checkAppRoleInput, grantAppRole, migrate } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { translator } from '../kernel/i18n/index.ts';
 import {
@@ -124,6 +124,43 @@ program
       (await seedDemoRegion(db)) ? 'seeded the demo region\n' : 'a tenant exists already; nothing seeded\n',
     );
     await db.close();
+  });
+
+const dbCommand = program.command('db').description('the database');
+dbCommand
+  .command('app-role')
+  .description(
+    'PostgreSQL: create the login role the server runs as, with no UPDATE or DELETE on the audit log; run as the owner after `yiwang migrate`',
+  )
+  .requiredOption('--role <name>', 'the role to create or update (lower-case letters, digits, _)')
+  .option('--password-env <var>', "set the role's password from this environment variable")
+  .action(async (opts: { role: string; passwordEnv?: string }) => {
+    const cfg = config();
+    if (!cfg.databaseUrl)
+      fail(
+        'db app-role needs PostgreSQL: set DATABASE_URL to the schema owner (PGlite has one user and needs none)',
+      );
+    const password = opts.passwordEnv === undefined ? undefined : process.env[opts.passwordEnv];
+    if (opts.passwordEnv !== undefined && !password)
+      fail(`the environment variable ${opts.passwordEnv} is empty or not set`);
+    try {
+      checkAppRoleInput(opts.role, password);
+    } catch (e) {
+      if (e instanceof AppRoleError) fail(e.message);
+      throw e;
+    }
+    const db = await openConfiguredDatabase(cfg);
+    const r = await grantAppRole(db, opts.role, { password }).finally(() => db.close());
+    process.stdout.write(
+      [
+        `role ${r.role} ${r.created ? 'created' : 'exists'}${r.passwordSet ? ', password set' : ''}`,
+        `  schemas ${r.schemas.join(', ')}: USAGE; their tables SELECT, INSERT, UPDATE, DELETE; sequences USAGE`,
+        '  audit.entry: SELECT and INSERT only (append-only); kernel.schema_migration: SELECT only',
+        '  EXECUTE on audit.seal_entries; never TRUNCATE, REFERENCES, TRIGGER or ownership',
+        `  schemas, tables and sequences ${r.owner} creates later get the same by default`,
+        `Run \`yiwang migrate\` as ${r.owner}; serve with DATABASE_URL naming ${r.role}.`,
+      ].join('\n') + '\n',
+    );
   });
 
 const divisions = program.command('divisions').description('administrative divisions (行政区划)');

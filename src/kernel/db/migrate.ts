@@ -63,8 +63,12 @@ export async function migrate(
   return db.withSession(async (s) => {
     await s.query('select pg_advisory_lock($1)', [LOCK_KEY]);
     try {
-      await s.exec(BOOKKEEPING);
+      // Created by the first migration only: a node that serves as the application's own database role
+      // (`yiwang db app-role`, no CREATE on the database) still gets through here when nothing is pending.
+      if (!(await hasBookkeeping(s))) await s.exec(BOOKKEEPING);
       const applied = new Map((await appliedMigrations(s)).map((m) => [m.version, m]));
+      const pending = files.filter((f) => !applied.has(f.version));
+      if (pending.length > 0) await assertMayMigrate(s, pending);
       const done: string[] = [];
       for (const file of files) {
         const landed = applied.get(file.version);
@@ -99,6 +103,32 @@ export async function migrate(
       await s.query('select pg_advisory_unlock($1)', [LOCK_KEY]);
     }
   });
+}
+
+async function hasBookkeeping(s: RawSession): Promise<boolean> {
+  const rows = await s.query<{ t: string | null }>(
+    "select to_regclass('kernel.schema_migration')::text as t",
+  );
+  return Boolean(rows[0]?.t);
+}
+
+/**
+ * Migrations are DDL on tables the schema owner owns. A role that is not (a member of) that owner —
+ * the application's role in production — stops here with one clear line instead of a permission
+ * error halfway through a migration.
+ */
+async function assertMayMigrate(s: RawSession, pending: MigrationFile[]): Promise<void> {
+  const [who] = await s.query<{ me: string; owner: string; ok: boolean }>(
+    `select current_user::text as me, n.nspowner::regrole::text as owner,
+            pg_has_role(current_user, n.nspowner, 'MEMBER') as ok
+       from pg_namespace n where n.nspname = 'kernel'`,
+  );
+  if (!who || who.ok) return;
+  const names = pending.map((f) => `${f.version}_${f.name}`).join(', ');
+  throw new Error(
+    `${pending.length} database migration(s) pending (${names}) and the role ${who.me} may not apply them: ` +
+      `run \`yiwang migrate\` as ${who.owner}, the owner of the schemas, then start again`,
+  );
 }
 
 /** For /readyz: which migrations the database lacks. */

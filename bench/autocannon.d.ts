@@ -17,6 +17,8 @@ declare module 'autocannon' {
     pipelining?: number;
     timeout?: number;
     headers?: Record<string, string>;
+    method?: string;
+    body?: string;
   }
   interface Result {
     requests: Histogram & { sent: number };

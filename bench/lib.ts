@@ -87,6 +87,7 @@ export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
     'DATABASE_URL',
     'DATABASE_POOL_SIZE',
     'RATE_LIMIT_PER_MINUTE',
+    'LOGIN_RATE_LIMIT_PER_MINUTE',
     'PUBLIC_URL',
     'SEED_DEMO',
     'CONFIG_FILE',
@@ -301,11 +302,18 @@ export interface LoadResult {
   timeouts: number;
 }
 
+/** What to send instead of a plain GET (every request of the run sends the same). */
+export interface LoadRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /** A warm-up of WARMUP_S, then DURATION_S measured, CONNECTIONS connections, no pipelining. */
-export async function load(url: string): Promise<LoadResult> {
+export async function load(url: string, request: LoadRequest = {}): Promise<LoadResult> {
   if (!new URL(url).hostname.startsWith('127.')) throw new Error(`refusing to load a non-local URL: ${url}`);
-  if (WARMUP_S > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  if (WARMUP_S > 0) await autocannon({ url, ...request, connections: CONNECTIONS, duration: WARMUP_S });
+  const r = await autocannon({ url, ...request, connections: CONNECTIONS, duration: DURATION_S });
   return {
     reqPerSec: r.requests.average,
     p99Ms: r.latency.p99,

@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { buildApp, DEMO_ACCOUNTS, openConfiguredDatabase, VERSION } from '../app.ts';
+import { buildApp, DEMO_ACCOUNTS, DEMO_STAFF, openConfiguredDatabase, VERSION } from '../app.ts';
+import { SYSTEM_ROLES } from '../kernel/policy/index.ts';
+import { rotatePersonalDataKeys } from '../modules/identity/index.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
 import { sealAudit, verifyAudit } from '../kernel/audit/index.ts';
 import { AppRoleError, checkAppRoleInput, grantAppRole, migrate } from '../kernel/db/index.ts';
@@ -43,18 +45,22 @@ async function start() {
       '',
       `  Yiwang 一网 ${VERSION} is up in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db}`,
       `  Portal     ${url}/`,
-      cfg.nodeEnv !== 'production'
-        ? `  Workbench  ${url}/workbench   (no login until staff roles land; not mounted in production)`
-        : '',
+      `  Workbench  ${url}/workbench   (staff; administrative and audit roles sign in with TOTP)`,
       `  API docs   ${url}/api/docs`,
       cfg.seedDemo
         ? [
             '  Demo logins (portal, /login):',
             ...DEMO_ACCOUNTS.map(
               (a) =>
-                `    ${a.kind === 'person' ? 'citizen   ' : 'enterprise'}  ${a.username} / ${a.password}`,
+                `    ${(a.kind === 'person' ? 'citizen' : 'enterprise').padEnd(16)}${a.username} / ${a.password}`,
             ),
-            '  Staff logins arrive with roles; until then the workbench needs none outside production.',
+            ...DEMO_STAFF.map(
+              (s) =>
+                `    ${s.roles.join('+').padEnd(16)}${s.username} / ${s.password}` +
+                (s.roles.some((r) => SYSTEM_ROLES[r].requiresMfa)
+                  ? '   (enrols an authenticator app at first login)'
+                  : ''),
+            ),
           ].join('\n')
         : '',
       '',
@@ -116,14 +122,17 @@ program
 
 program
   .command('seed')
-  .description('seed the demo region into an empty database')
+  .description('seed the demo region and its demo accounts into an empty database')
   .action(async () => {
     const db = await openConfiguredDatabase(config());
     await migrate(db);
-    process.stdout.write(
-      (await seedDemoRegion(db)) ? 'seeded the demo region\n' : 'a tenant exists already; nothing seeded\n',
-    );
+    const seeded = await seedDemoRegion(db);
+    // The demo accounts come with the application's modules (roles, departments): build it to seed them.
+    if (seeded) await (await buildApp({ ...config(), seedDemo: true }, { db })).close();
     await db.close();
+    process.stdout.write(
+      seeded ? 'seeded the demo region and accounts\n' : 'a tenant exists already; nothing seeded\n',
+    );
   });
 
 const dbCommand = program.command('db').description('the database');
@@ -205,6 +214,28 @@ divisions
       throw e;
     }
     await db.close();
+  });
+
+const keys = program.command('keys').description('the SM4 keys of personal data (密钥)');
+keys
+  .command('rotate')
+  .description('re-encrypt personal data still under an older key in PII_KEYS with PII_KEY_CURRENT')
+  .action(async () => {
+    const cfg = config();
+    const db = await openConfiguredDatabase(cfg);
+    await migrate(db);
+    const bar = progressBar('re-encrypting');
+    const started = Date.now();
+    try {
+      const r = await rotatePersonalDataKeys(db, cfg, (done, total) => bar.update('accounts', done, total));
+      bar.stop();
+      process.stdout.write(
+        `keys rotated to ${cfg.piiKeyCurrent}: ${r.reencrypted} value(s) re-encrypted in ${r.scanned} account(s), ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    } finally {
+      bar.stop();
+      await db.close();
+    }
   });
 
 const audit = program.command('audit').description('the tamper-evident audit chain (审计日志)');

@@ -167,6 +167,12 @@ describe('access matrix: role × jurisdiction × route', { timeout: 600_000 }, (
         needs: 'staff.manage',
       },
       { method: 'POST', url: '/api/v1/staff/:staff/password-reset', needs: 'staff.manage' },
+      {
+        method: 'PUT',
+        url: '/api/v1/staff/:staff/email',
+        payload: { email: 'outside@example.gov.cn' },
+        needs: 'staff.manage',
+      },
       { method: 'PUT', url: '/api/v1/staff/:staff/roles/publisher', needs: 'role.grant' },
       { method: 'DELETE', url: '/api/v1/staff/:staff/roles/handler', needs: 'role.grant' },
     ];

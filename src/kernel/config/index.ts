@@ -40,6 +40,27 @@ export interface Config {
   piiLookupKey: Buffer;
   /** Seed the demo region when the database is empty. */
   seedDemo: boolean;
+  /** The mail server for one-time password links; undefined: no e-mail, links are shown to the administrator. */
+  smtp: SmtpConfig | undefined;
+}
+
+/**
+ * The mail server, from SMTP_URL and SMTP_FROM. The password is a non-enumerable property, so logging
+ * or serialising the configuration never shows it; `display` is the URL without it.
+ */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** smtps://: TLS from the first byte (port 465). Otherwise STARTTLS. */
+  secure: boolean;
+  /** smtp:// to anything but a loopback address refuses to send without STARTTLS. */
+  requireTls: boolean;
+  user: string | undefined;
+  readonly password: string | undefined;
+  /** The sender: an address, or `Name <address>`. */
+  from: string;
+  /** The URL with the password replaced by ***, for messages and logs. */
+  display: string;
 }
 
 export const DEV_SECRET_KEY = 'dev-only-secret-change-me-in-production';
@@ -87,6 +108,16 @@ export const CONFIG_VARIABLES = [
     'at least 64 hex digits: key of the SM3 HMAC used to find an identifier; never change it',
   ],
   ['SEED_DEMO', 'true (false in production)', 'seed the demo region into an empty database'],
+  [
+    'SMTP_URL',
+    '(empty: no e-mail)',
+    'mail server for one-time password links: `smtp://user:password@host:587` (STARTTLS, required unless the host is loopback) or `smtps://user:password@host:465`; empty: links are shown to the administrator',
+  ],
+  [
+    'SMTP_FROM',
+    '(none)',
+    'sender of those e-mails, e.g. `noreply@example.gov.cn`; required when SMTP_URL is set',
+  ],
   ['CONFIG_FILE', '(none)', 'JSON file with any of these keys; environment variables win'],
 ] as const;
 
@@ -181,6 +212,8 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     problems.push('PII_LOOKUP_KEY: still the development key; set a key of your own in production');
   }
 
+  const smtp = smtpConfig(get('SMTP_URL'), get('SMTP_FROM'), problems);
+
   const config: Config = {
     port: int('PORT', 3000, 0, 65535),
     host: get('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -209,7 +242,67 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     piiKeyCurrent,
     piiLookupKey: Buffer.from(/^[0-9a-fA-F]+$/.test(lookupText) ? lookupText : '', 'hex'),
     seedDemo: bool('SEED_DEMO', !production),
+    smtp,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** A sender: `address` or `Name <address>` (no line breaks, one address). */
+const MAIL_FROM =
+  /^(?:[^<>\r\n@]*<[^<>\s@,;]+@[^<>\s@,;]+\.[^<>\s@,;]+>|[^<>\s@,;]+@[^<>\s@,;]+\.[^<>\s@,;]+)$/;
+
+/**
+ * Reads SMTP_URL and SMTP_FROM. A problem never repeats the URL as given: it may hold the password.
+ */
+function smtpConfig(
+  url: string | undefined,
+  from: string | undefined,
+  problems: string[],
+): SmtpConfig | undefined {
+  if (url === undefined) return undefined;
+  if (from === undefined) problems.push('SMTP_FROM: required when SMTP_URL is set (the sender address)');
+  else if (!MAIL_FROM.test(from))
+    problems.push('SMTP_FROM: must be an address (noreply@example.gov.cn) or Name <address>');
+  const shape = 'SMTP_URL: must be smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port]';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    problems.push(`${shape} (not a URL)`);
+    return undefined;
+  }
+  const secure = u.protocol === 'smtps:';
+  if (!secure && u.protocol !== 'smtp:') {
+    problems.push(`${shape} (the scheme is "${u.protocol.replace(/:$/, '')}")`);
+    return undefined;
+  }
+  if (!u.hostname) problems.push(`${shape} (no host)`);
+  if ((u.pathname !== '' && u.pathname !== '/') || u.search || u.hash)
+    problems.push(`${shape} (nothing may follow the host and port)`);
+  if (u.port === '0') problems.push(`${shape} (port 0)`);
+  if (u.password && !u.username) problems.push('SMTP_URL: a password needs a user name');
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      problems.push('SMTP_URL: the user name or password is not correctly %-encoded');
+      return s;
+    }
+  };
+  const password = u.password ? decode(u.password) : undefined;
+  const shown = new URL(u.href);
+  if (shown.password) shown.password = '***';
+  const smtp = {
+    host,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    requireTls: !secure && !/^(localhost|127(?:\.\d{1,3}){3}|::1)$/i.test(host),
+    user: u.username ? decode(u.username) : undefined,
+    from: from ?? '',
+    display: shown.href.replace(/\/$/, ''),
+  } as SmtpConfig;
+  Object.defineProperty(smtp, 'password', { value: password, enumerable: false });
+  return smtp;
 }

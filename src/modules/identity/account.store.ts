@@ -20,6 +20,8 @@ export interface Account {
   mfaEnabledAt: Date | null;
   /** An administrator reset the password: the next login must choose a new one. */
   mustChangePassword: boolean;
+  /** Staff: the work e-mail address where one-time password links are sent (when SMTP is set). */
+  email: string | null;
 }
 
 type Row = {
@@ -36,6 +38,7 @@ type Row = {
   password_changed_at: Date;
   mfa_enabled_at: Date | null;
   must_change_password: boolean;
+  email: string | null;
 };
 
 const columns = [
@@ -52,6 +55,7 @@ const columns = [
   'password_changed_at',
   'mfa_enabled_at',
   'must_change_password',
+  'email',
 ] as const;
 
 const toAccount = (r: Row): Account => ({
@@ -68,6 +72,7 @@ const toAccount = (r: Row): Account => ({
   passwordChangedAt: r.password_changed_at,
   mfaEnabledAt: r.mfa_enabled_at,
   mustChangePassword: r.must_change_password,
+  email: r.email,
 });
 
 export async function findAccount(db: Executor, tenantId: string, id: number): Promise<Account | undefined> {
@@ -104,6 +109,8 @@ export interface NewAccount {
   idNumberEnc?: string | null;
   idNumberHash?: string | null;
   creditCode?: string | null;
+  /** Staff only (the table refuses it for other kinds). */
+  email?: string | null;
 }
 
 export async function insertAccount(db: Executor, tenantId: string, a: NewAccount): Promise<number> {
@@ -120,6 +127,7 @@ export async function insertAccount(db: Executor, tenantId: string, a: NewAccoun
       id_number_enc: a.idNumberEnc ?? null,
       id_number_hash: a.idNumberHash ?? null,
       credit_code: a.creditCode ?? null,
+      email: a.email ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -9,6 +9,7 @@ import { systemContext } from '../../kernel/audit/index.ts';
 import type { Config } from '../../kernel/config/index.ts';
 import { Sm4Keyring } from '../../kernel/crypto/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
+import { createMailer } from '../../kernel/mail/index.ts';
 import { SYSTEM_ROLES, type Permission } from '../../kernel/policy/index.ts';
 import { accountPages } from './account.pages.tsx';
 import { accountRoutes } from './account.routes.ts';
@@ -110,7 +111,9 @@ export function createIdentityModule(db: Database, config: Config, ports: Identi
     sessionAbsoluteMs: config.sessionAbsoluteHours * 3_600_000,
   });
   const mfa = createMfaService({ db, keyring, lookupKey: config.piiLookupKey, accounts });
-  const staff = createStaffService({ db, accounts, findDepartment: ports.findDepartment });
+  // No mailer without SMTP_URL: one-time password links are then always shown to the administrator.
+  const mailer = createMailer(config.smtp);
+  const staff = createStaffService({ db, accounts, findDepartment: ports.findDepartment, mailer });
   const people = createPeopleService({ db, keyring, lookupKey: config.piiLookupKey });
   const http = {
     accounts,

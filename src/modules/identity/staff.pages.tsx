@@ -7,6 +7,7 @@
  */
 import { STAFF_READERS } from './staff.routes.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
 import type { AuditContext } from '../../kernel/audit/index.ts';
 import { isWithin } from '../../kernel/divisions/index.ts';
 import { DomainError, ERROR_STATUS } from '../../kernel/errors.ts';
@@ -26,8 +27,8 @@ import {
 } from '../../kernel/pages/index.tsx';
 import type { Account } from './account.store.ts';
 import type { Role } from './role.store.ts';
-import { passwordLinkUrl, roleName } from './staff.routes.ts';
-import type { PasswordLinkIssued, StaffService } from './staff.service.ts';
+import { linkSiteOf, passwordLinkUrl, roleName } from './staff.routes.ts';
+import { beijingTime, type IssuedLink, type StaffService } from './staff.service.ts';
 import type { StaffRow } from './staff.store.ts';
 
 export interface StaffPagesDeps {
@@ -53,11 +54,6 @@ function idOf(req: FastifyRequest): number | null {
   const raw = (req.params as { id: string }).id;
   const n = Number(raw);
   return /^[1-9][0-9]{0,15}$/.test(raw) && Number.isSafeInteger(n) ? n : null;
-}
-
-/** Beijing time (UTC+8), as the people using the workbench read it. */
-function beijingTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 const permissionLabel = (t: Translate, p: string) => t(`policy.permission.${p.replace(/\./g, '_')}`);
@@ -142,7 +138,24 @@ function StaffTable(props: { items: StaffRow[]; roles: ReadonlyMap<string, Role>
   );
 }
 
-function NewStaffForm(props: { state: FormState; departments: DepartmentOption[] }) {
+/** The work e-mail field: its hint says whether links will go there (only when SMTP is configured). */
+function EmailField(props: { state: FormState; mailEnabled: boolean }) {
+  const { t } = usePage();
+  return (
+    <Field
+      name="email"
+      type="email"
+      label={t('identity.staff.email')}
+      hint={t(props.mailEnabled ? 'identity.staff.email_hint_mail' : 'identity.staff.email_hint_no_mail')}
+      state={props.state}
+      maxLength={254}
+      inputMode="email"
+      autocomplete="off"
+    />
+  );
+}
+
+function NewStaffForm(props: { state: FormState; departments: DepartmentOption[]; mailEnabled: boolean }) {
   const { t } = usePage();
   return (
     <Form action="/workbench/staff/new" state={props.state} submitLabel={t('identity.staff.create')}>
@@ -174,19 +187,25 @@ function NewStaffForm(props: { state: FormState; departments: DepartmentOption[]
           ...props.departments.map((d) => ({ value: String(d.id), label: `${d.name}（${d.divisionCode}）` })),
         ]}
       />
+      <EmailField state={props.state} mailEnabled={props.mailEnabled} />
     </Form>
   );
 }
 
-/** The one-time link, shown to the administrator once, right after it was made. */
-function LinkView(props: {
-  account: Account;
-  link: PasswordLinkIssued;
-  url: string;
-  purpose: 'setup' | 'reset';
-}) {
+/**
+ * The one-time link, shown to the administrator once, right after it was made — or, when it was
+ * e-mailed to the person, only where it went. A failed e-mail is said first, then the link is shown.
+ */
+function LinkView(props: { account: Account; issued: IssuedLink; url: string; purpose: 'setup' | 'reset' }) {
   const { t } = usePage();
   const a = props.account;
+  const { link, delivery } = props.issued;
+  const time = beijingTime(link.expiresAt);
+  const back = (
+    <p>
+      <a href={`/workbench/staff/${a.id}`}>{t('identity.password_link.back')}</a>
+    </p>
+  );
   return (
     <>
       <h1>{t(props.purpose === 'setup' ? 'identity.staff.created_title' : 'identity.staff.reset_title')}</h1>
@@ -196,10 +215,33 @@ function LinkView(props: {
         <dt>{t('identity.account.username')}</dt>
         <dd>{a.username}</dd>
       </dl>
+      {delivery.mailedTo ? (
+        <>
+          <p class="notice" role="status" id="password-link-mailed">
+            {t('identity.password_link.mailed', { email: delivery.mailedTo, time })}
+          </p>
+          {back}
+        </>
+      ) : (
+        <LinkShown url={props.url} time={time} mailFailedTo={delivery.mailFailed?.to} back={back} />
+      )}
+    </>
+  );
+}
+
+function LinkShown(props: { url: string; time: string; mailFailedTo: string | undefined; back: VNode }) {
+  const { t } = usePage();
+  return (
+    <>
+      {props.mailFailedTo ? (
+        <div class="error-summary" role="alert" tabIndex={-1} id="password-link-mail-failed">
+          <p>{t('identity.password_link.mail_failed', { email: props.mailFailedTo })}</p>
+        </div>
+      ) : null}
       <div class="field">
         <label for="password-link">{t('identity.password_link.label')}</label>
         <p class="hint" id="password-link-expires">
-          {t('identity.password_link.expires', { time: beijingTime(props.link.expiresAt) })}
+          {t('identity.password_link.expires', { time: props.time })}
         </p>
         <input
           id="password-link"
@@ -212,9 +254,7 @@ function LinkView(props: {
       <p class="notice" role="status" id="password-link-once">
         {t('identity.password_link.shown_once')}
       </p>
-      <p>
-        <a href={`/workbench/staff/${a.id}`}>{t('identity.password_link.back')}</a>
-      </p>
+      {props.back}
     </>
   );
 }
@@ -225,6 +265,9 @@ interface DetailProps {
   grantable: Role[];
   departmentName: string | undefined;
   grantState: FormState;
+  /** The work e-mail form; its value is the account's address unless a submission failed. */
+  emailState: FormState;
+  mailEnabled: boolean;
   problem?: string | undefined;
 }
 
@@ -255,6 +298,8 @@ function StaffDetail(props: DetailProps) {
         <dd>{t(`identity.staff.status.${a.status}`)}</dd>
         <dt>{t('identity.staff.mfa')}</dt>
         <dd>{a.mfaEnabledAt ? t('identity.staff.mfa.enabled') : t('identity.staff.mfa.not_enabled')}</dd>
+        <dt>{t('identity.staff.email')}</dt>
+        <dd>{a.email ?? <span class="muted">{t('identity.staff.email_none')}</span>}</dd>
       </dl>
 
       <h2>{t('identity.staff.roles_held')}</h2>
@@ -318,6 +363,15 @@ function StaffDetail(props: DetailProps) {
 
       {canManage ? (
         <>
+          <h2>{t('identity.staff.email')}</h2>
+          <Form
+            action={`/workbench/staff/${a.id}/email`}
+            state={props.emailState}
+            submitLabel={t('identity.staff.email_save')}
+          >
+            <EmailField state={props.emailState} mailEnabled={props.mailEnabled} />
+          </Form>
+
           <h2>{t('identity.staff.account_actions')}</h2>
           <form method="post" action={`/workbench/staff/${a.id}/status`}>
             <CsrfField />
@@ -508,22 +562,33 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
       <>
         <h1>{req.t('identity.staff.add')}</h1>
         <p>{req.t('identity.staff.add_intro')}</p>
-        <NewStaffForm state={state} departments={departments} />
+        <NewStaffForm state={state} departments={departments} mailEnabled={staff.mailEnabled} />
       </>,
       [{ href: '/workbench/staff', label: req.t('identity.staff.manage') }],
     );
   const linkPage = (
     req: FastifyRequest,
     account: Account,
-    link: PasswordLinkIssued,
+    issued: IssuedLink,
     purpose: 'setup' | 'reset',
-  ): PageContent =>
-    workbenchPage(
+  ): PageContent => {
+    if (issued.delivery.mailFailed)
+      req.log.warn(
+        { reason: issued.delivery.mailFailed.reason },
+        'password link e-mail failed; shown instead',
+      );
+    return workbenchPage(
       req.t,
       req.t(purpose === 'setup' ? 'identity.staff.created_title' : 'identity.staff.reset_title'),
-      <LinkView account={account} link={link} url={passwordLinkUrl(req, link)} purpose={purpose} />,
+      <LinkView
+        account={account}
+        issued={issued}
+        url={passwordLinkUrl(req, issued.link)}
+        purpose={purpose}
+      />,
       [{ href: '/workbench/staff', label: req.t('identity.staff.manage') }],
     );
+  };
 
   app.get('/workbench/staff/new', { schema: HIDE, config: { access: 'staff.manage' } }, async (req, reply) =>
     reply.page(newStaffPage(req, emptyForm(), await departmentsFor(req))),
@@ -535,13 +600,18 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
       const v = formValues(req.body);
       const departmentId = /^[1-9][0-9]{0,15}$/.test(v.departmentId ?? '') ? Number(v.departmentId) : 0;
       try {
-        const { account, link } = await staff.create(auditContextOf(req), {
-          username: v.username ?? '',
-          displayName: v.displayName ?? '',
-          departmentId,
-        });
+        const issued = await staff.create(
+          auditContextOf(req),
+          {
+            username: v.username ?? '',
+            displayName: v.displayName ?? '',
+            departmentId,
+            email: v.email ?? '',
+          },
+          linkSiteOf(req),
+        );
         // Shown right here, once: a redirect would need the link kept somewhere.
-        return secretPage(reply).page(linkPage(req, account, link, 'setup'));
+        return secretPage(reply).page(linkPage(req, issued.account, issued, 'setup'));
       } catch (e) {
         if (!(e instanceof DomainError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
         const state: FormState = {
@@ -559,7 +629,7 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
     req: FastifyRequest,
     ctx: AuditContext,
     id: number,
-    extra: { grantState?: FormState; problem?: string } = {},
+    extra: { grantState?: FormState; emailState?: FormState; problem?: string } = {},
   ): Promise<PageContent> {
     const { account, roles: held } = await staff.get(ctx, id);
     const [all, departments] = await Promise.all([
@@ -576,6 +646,8 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
         grantable={all.filter((r) => r.kind === account.kind && !heldCodes.has(r.code))}
         departmentName={departments.find((d) => d.id === account.departmentId)?.name}
         grantState={extra.grantState ?? emptyForm()}
+        emailState={extra.emailState ?? emptyForm({ email: account.email ?? '' })}
+        mailEnabled={staff.mailEnabled}
         problem={extra.problem}
       />,
       [{ href: '/workbench/staff', label: req.t('identity.staff.manage') }],
@@ -609,10 +681,13 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
       if (!(e instanceof DomainError) || !['invalid', 'conflict', 'forbidden'].includes(e.kind)) throw e;
       const values = formValues(req.body);
       const roleProblems = e.fields.filter((f) => f.field === 'role');
+      const emailProblems = e.fields.filter((f) => f.field === 'email');
       const page =
         roleProblems.length > 0
           ? await detailPage(req, ctx, id, { grantState: { values, problems: roleProblems } })
-          : await detailPage(req, ctx, id, { problem: req.t(e.code, e.params) });
+          : emailProblems.length > 0
+            ? await detailPage(req, ctx, id, { emailState: { values, problems: emailProblems } })
+            : await detailPage(req, ctx, id, { problem: req.t(e.code, e.params) });
       return reply.page(page, ERROR_STATUS[e.kind]);
     }
   }
@@ -652,10 +727,16 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
     { schema: HIDE, config: { access: 'staff.manage' } },
     async (req, reply) =>
       staffAction(req, reply, async (ctx, id) => {
-        const link = await staff.resetPassword(ctx, id);
+        const issued = await staff.resetPassword(ctx, id, linkSiteOf(req));
         const { account } = await staff.get(ctx, id);
-        return secretPage(reply).page(linkPage(req, account, link, 'reset'));
+        return secretPage(reply).page(linkPage(req, account, issued, 'reset'));
       }),
+  );
+  app.post(
+    '/workbench/staff/:id/email',
+    { schema: HIDE, config: { access: 'staff.manage' } },
+    async (req, reply) =>
+      staffAction(req, reply, (ctx, id) => staff.setEmail(ctx, id, formValues(req.body).email ?? '')),
   );
 
   app.get('/workbench/roles', { schema: HIDE, config: { access: 'role.grant' } }, async (req, reply) => {

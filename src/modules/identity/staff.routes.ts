@@ -12,7 +12,7 @@ import { auditContextOf } from '../../kernel/http/index.ts';
 import type { Translate } from '../../kernel/i18n/index.ts';
 import type { Account } from './account.store.ts';
 import type { Role } from './role.store.ts';
-import type { PasswordLinkIssued, StaffService } from './staff.service.ts';
+import type { IssuedLink, LinkSite, PasswordLinkIssued, StaffService } from './staff.service.ts';
 
 const Problem = Type.Ref('Problem');
 const tags = ['staff'];
@@ -33,6 +33,9 @@ const StaffAccountSchema = Type.Object(
     departmentId: Type.Union([Type.Integer(), Type.Null()]),
     divisionCode: Type.String({ description: "the department's division: the root of the jurisdiction" }),
     mfaEnabled: Type.Boolean({ description: 'an authenticator app (TOTP) is enrolled' }),
+    email: Type.Union([Type.String(), Type.Null()], {
+      description: 'work e-mail address, where one-time password links are sent when SMTP is configured',
+    }),
     roles: Type.Array(Type.String(), { description: 'codes of the roles held' }),
   },
   { $id: 'StaffAccount' },
@@ -40,13 +43,39 @@ const StaffAccountSchema = Type.Object(
 
 const StaffPasswordLinkSchema = Type.Object(
   {
-    url: Type.String({
-      description: 'absolute URL of the page where the person sets a password; shown once',
-    }),
+    url: Type.Optional(
+      Type.String({
+        description:
+          'absolute URL of the page where the person sets a password; shown once. Absent when the link was sent by e-mail (sentTo)',
+      }),
+    ),
+    sentTo: Type.Optional(
+      Type.String({
+        description:
+          'the link was e-mailed to this address (SMTP is configured and the account has one); it is not in this answer',
+      }),
+    ),
+    mailFailedTo: Type.Optional(
+      Type.String({
+        description:
+          'sending the link to this address failed: the link is in url instead, for the administrator to pass on',
+      }),
+    ),
     expiresAt: Type.String({ format: 'date-time' }),
   },
-  { $id: 'StaffPasswordLink' },
+  {
+    $id: 'StaffPasswordLink',
+    description:
+      'A one-time link: either sentTo (e-mailed, no url) or url (shown to the administrator, with mailFailedTo when e-mail was tried and failed)',
+  },
 );
+
+/**
+ * A work e-mail address or null, as one JSON Schema type list (as IntegerOrNull); its shape is checked
+ * by the service, so the error names the field in the caller's language.
+ */
+const EmailOrNull = (description: string) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 320, description });
 
 const StaffRoleSchema = Type.Object(
   {
@@ -90,6 +119,7 @@ const staffJson = (a: Account, roles: readonly string[]) => ({
   departmentId: a.departmentId,
   divisionCode: a.divisionCode ?? '',
   mfaEnabled: a.mfaEnabledAt !== null,
+  email: a.email,
   roles: [...roles],
 });
 
@@ -98,10 +128,23 @@ export function passwordLinkUrl(req: FastifyRequest, link: PasswordLinkIssued): 
   return `${req.protocol}://${req.host}${link.path}`;
 }
 
-const linkJson = (req: FastifyRequest, link: PasswordLinkIssued) => ({
-  url: passwordLinkUrl(req, link),
-  expiresAt: link.expiresAt.toISOString(),
-});
+/** The site the administrator is using: where a link points and whose name an e-mail carries. */
+export function linkSiteOf(req: FastifyRequest): LinkSite {
+  return { origin: `${req.protocol}://${req.host}`, name: req.site.name };
+}
+
+/** A link for the API: the address it was e-mailed to, or (never both) the link itself. */
+function linkJson(req: FastifyRequest, { link, delivery }: IssuedLink) {
+  const expiresAt = link.expiresAt.toISOString();
+  if (delivery.mailedTo) return { sentTo: delivery.mailedTo, expiresAt };
+  if (delivery.mailFailed)
+    req.log.warn({ reason: delivery.mailFailed.reason }, 'password link e-mail failed; shown instead');
+  return {
+    url: passwordLinkUrl(req, link),
+    ...(delivery.mailFailed ? { mailFailedTo: delivery.mailFailed.to } : {}),
+    expiresAt,
+  };
+}
 
 /** A role's name: system roles are named in the locales, a site's own roles by the site. */
 export function roleName(t: Translate, role: Pick<Role, 'code' | 'name' | 'system'>): string {
@@ -161,12 +204,13 @@ export async function staffRoutes(fastify: FastifyInstance, deps: { staff: Staff
       schema: {
         tags,
         summary:
-          'Create a staff account in a department of the jurisdiction; the answer carries the one-time link where the person sets a password',
+          'Create a staff account in a department of the jurisdiction; the answer carries the one-time link where the person sets a password, or (SMTP configured and an e-mail address given) the address it was sent to',
         body: Type.Object(
           {
             username: Type.String({ maxLength: 64 }),
             displayName: Type.String({ maxLength: 200 }),
             departmentId: Type.Integer({ minimum: 1 }),
+            email: Type.Optional(EmailOrNull('work e-mail address (optional)')),
           },
           { additionalProperties: false },
         ),
@@ -183,8 +227,10 @@ export async function staffRoutes(fastify: FastifyInstance, deps: { staff: Staff
       },
     },
     async (req, reply) => {
-      const { account, link } = await staff.create(auditContextOf(req), req.body);
-      return reply.status(201).send({ ...staffJson(account, []), passwordLink: linkJson(req, link) });
+      const issued = await staff.create(auditContextOf(req), req.body, linkSiteOf(req));
+      return reply
+        .status(201)
+        .send({ ...staffJson(issued.account, []), passwordLink: linkJson(req, issued) });
     },
   );
 
@@ -216,12 +262,35 @@ export async function staffRoutes(fastify: FastifyInstance, deps: { staff: Staff
       schema: {
         tags,
         summary:
-          'Issue a one-time link to set a new password (replaces any earlier link; the old password works until it is used)',
+          'Issue a one-time link to set a new password (replaces any earlier link; the old password works until it is used); e-mailed instead of returned when SMTP is configured and the account has an address',
         params: IdParams,
         response: { 200: Type.Ref('StaffPasswordLink'), 400: Problem, ...adminErrors },
       },
     },
-    async (req) => linkJson(req, await staff.resetPassword(auditContextOf(req), req.params.id)),
+    async (req) =>
+      linkJson(req, await staff.resetPassword(auditContextOf(req), req.params.id, linkSiteOf(req))),
+  );
+
+  app.put(
+    '/api/v1/staff/:id/email',
+    {
+      config: { access: 'staff.manage' },
+      schema: {
+        tags,
+        summary:
+          "Set or remove (null or '') a staff member's work e-mail address (audited with the domains only); 403 for oneself",
+        params: IdParams,
+        body: Type.Object(
+          { email: EmailOrNull('the new address; null or empty removes it') },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), 400: Problem, ...adminErrors },
+      },
+    },
+    async (req, reply) => {
+      await staff.setEmail(auditContextOf(req), req.params.id, req.body.email);
+      return reply.status(204).send(null);
+    },
   );
 
   app.put(

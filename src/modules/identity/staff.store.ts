@@ -10,6 +10,7 @@ export interface StaffRow {
   departmentId: number | null;
   divisionCode: string;
   mfaEnabled: boolean;
+  email: string | null;
   roles: string[];
 }
 
@@ -38,6 +39,7 @@ export async function listStaff(
         'a.department_id',
         'a.division_code',
         'a.mfa_enabled_at',
+        'a.email',
         sql<string[]>`coalesce((select array_agg(g.role_code order by g.role_code) from identity.role_grant g
           where g.tenant_id = a.tenant_id and g.account_id = a.id), '{}')`.as('roles'),
       ])
@@ -58,6 +60,7 @@ export async function listStaff(
       departmentId: r.department_id === null ? null : Number(r.department_id),
       divisionCode: r.division_code ?? '',
       mfaEnabled: r.mfa_enabled_at !== null,
+      email: r.email,
       roles: r.roles,
     })),
   };
@@ -72,6 +75,20 @@ export async function setStatus(
   await db
     .updateTable('identity.account')
     .set({ status, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setEmail(
+  db: Executor,
+  tenantId: string,
+  id: number,
+  email: string | null,
+): Promise<void> {
+  await db
+    .updateTable('identity.account')
+    .set({ email, updated_at: new Date() })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .execute();

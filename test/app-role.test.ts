@@ -6,13 +6,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { appendAudit, sealAudit, systemContext, verifyAudit } from '../src/kernel/audit/index.ts';
+import {
+  appendAudit,
+  archiveAudit,
+  sealAudit,
+  systemContext,
+  verifyAudit,
+} from '../src/kernel/audit/index.ts';
 import { scramVerifier } from '../src/kernel/db/app-role.ts';
 import { AppRoleError, grantAppRole, migrate, openDatabase, type Database } from '../src/kernel/db/index.ts';
 import { MIGRATIONS_DIR } from '../src/kernel/db/migrate.ts';
@@ -214,6 +220,79 @@ describe('the application role on PostgreSQL', { skip: NEEDS_PG }, () => {
     assert.equal((await verifyAudit(app)).ok, true);
   });
 
+  it('cannot archive: no INSERT on audit.checkpoint, no EXECUTE on archive_prefix, no DELETE with the setting forged', async () => {
+    const tenant = '330100';
+    for (let i = 0; i < 3; i++)
+      await t.db.kysely
+        .insertInto('audit.entry')
+        .values({
+          tenant_id: tenant,
+          at: new Date(Date.now() - 365 * 86_400_000),
+          action: 'test.old',
+          result: 'success',
+          detail: JSON.stringify({ i }),
+        })
+        .execute();
+    for (let round = 0; (await verifyAudit(app, { tenantId: tenant })).pending && round < 200; round++) {
+      await sealAudit(app);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const head = await app.kysely
+      .selectFrom('audit.entry')
+      .select('hash')
+      .where('tenant_id', '=', tenant)
+      .where('seq', '=', 2)
+      .executeTakeFirstOrThrow();
+    for (const [statement, denied] of [
+      [
+        sql`insert into audit.checkpoint (tenant_id, up_to_seq, head_hash, file_digest, entries)
+            values (${tenant}, 2, ${head.hash}, ${'a'.repeat(64)}, 2)`,
+        /permission denied for table checkpoint/,
+      ],
+      [sql`update audit.checkpoint set entries = 1`, /permission denied for table checkpoint/],
+      [sql`delete from audit.checkpoint`, /permission denied for table checkpoint/],
+      [
+        sql`select audit.archive_prefix(${tenant}, 1::bigint, 2::bigint, ${head.hash}, ${'a'.repeat(64)})`,
+        /permission denied for function archive_prefix/,
+      ],
+    ] as const) {
+      const e = await failure(app, statement);
+      assert.equal(e.code, '42501', e.message);
+      assert.match(e.message, denied);
+    }
+    await assert.rejects(
+      app.kysely.transaction().execute(async (trx) => {
+        await sql`select set_config('yiwang.audit_archive', ${`${tenant}:2`}, true)`.execute(trx);
+        await sql`delete from audit.entry where tenant_id = ${tenant} and seq = 1`.execute(trx);
+      }),
+      /permission denied for table entry/,
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'yw-app-role-archive-'));
+    await assert.rejects(
+      archiveAudit(app, { before: new Date(Date.now() - 180 * 86_400_000), dir, tenantId: tenant }),
+      new RegExp(
+        `the database role ${role} may not archive audit entries: run \`yiwang audit archive\` with DATABASE_URL naming the owner`,
+      ),
+    );
+    assert.deepEqual(readdirSync(dir), []);
+    // The owner archives; the role reads the checkpoint, and its sealer continues the chain after it.
+    const { archived } = await archiveAudit(t.db, {
+      before: new Date(Date.now() - 180 * 86_400_000),
+      dir,
+      tenantId: tenant,
+    });
+    assert.deepEqual([archived[0]?.firstSeq, archived[0]?.lastSeq], [1, 3]);
+    await appendAudit(app.kysely, systemContext(tenant, 'app-role-test'), { action: 'test.after_archive' });
+    for (let round = 0; (await verifyAudit(app, { tenantId: tenant })).pending && round < 200; round++) {
+      await sealAudit(app);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const verified = await verifyAudit(app, { tenantId: tenant });
+    assert.equal(verified.ok, true);
+    assert.equal(verified.archived?.[0]?.fromSeq, 4);
+    assert.equal(verified.entries, 2); // audit.archived and test.after_archive
+  });
+
   it('keeps full DML on the other tables, and on tables a later migration adds', async () => {
     const lf = app.kysely;
     await lf
@@ -285,7 +364,70 @@ describe('the application role on PostgreSQL', { skip: NEEDS_PG }, () => {
       onEntry.map((r) => r.p),
       ['INSERT', 'SELECT'],
     );
+    // What was granted by hand is taken back: DML on the checkpoints, EXECUTE on archive_prefix.
+    await t.db.withSession((s) =>
+      s.exec(
+        `grant insert, update, delete on audit.checkpoint to ${role};
+         grant execute on function audit.archive_prefix(text, bigint, bigint, text, text) to ${role}`,
+      ),
+    );
+    await grantAppRole(t.db, role);
+    const onCheckpoint = await t.db.withSession((s) =>
+      s.query<{ p: string }>(
+        `select privilege_type as p from information_schema.role_table_grants
+          where grantee = $1 and table_schema = 'audit' and table_name = 'checkpoint' order by 1`,
+        [role],
+      ),
+    );
+    assert.deepEqual(
+      onCheckpoint.map((r) => r.p),
+      ['SELECT'],
+    );
+    const [exec] = await t.db.withSession((s) =>
+      s.query<{ archive: boolean; seal: boolean }>(
+        `select has_function_privilege($1, 'audit.archive_prefix(text, bigint, bigint, text, text)', 'execute') as archive,
+                has_function_privilege($1, 'audit.seal_entries(text[], bigint[], bigint[], text[], text[])', 'execute') as seal`,
+        [role],
+      ),
+    );
+    assert.deepEqual(exec, { archive: false, seal: true });
     assert.equal((await verifyAudit(app)).ok, true);
+  });
+
+  it('a role granted before migration 0007 gets only SELECT on audit.checkpoint when it runs', async () => {
+    const early = await createTestDatabase();
+    const earlyRole = uniqueRole();
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'yw-app-role-0006-'));
+      for (const f of readdirSync(MIGRATIONS_DIR))
+        copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+      const later = readdirSync(dir).filter((f) => f >= '0007');
+      for (const f of later) unlinkSync(path.join(dir, f));
+      await migrate(early.db, { dir });
+      // grantAppRole checks that the tables it names exist; before 0007 grant as it did then.
+      await asAdmin((c) => c.query(`create role ${earlyRole} login`));
+      await early.db.withSession((s) =>
+        s.exec(
+          `alter default privileges grant select, insert, update, delete on tables to ${earlyRole};
+           grant usage on schema audit to ${earlyRole}`,
+        ),
+      );
+      await migrate(early.db);
+      const grants = await early.db.withSession((s) =>
+        s.query<{ p: string }>(
+          `select privilege_type as p from information_schema.role_table_grants
+            where grantee = $1 and table_schema = 'audit' and table_name = 'checkpoint' order by 1`,
+          [earlyRole],
+        ),
+      );
+      assert.deepEqual(
+        grants.map((r) => r.p),
+        ['SELECT'],
+      );
+    } finally {
+      await early.drop();
+      await asAdmin((c) => c.query(`drop role if exists ${earlyRole}`));
+    }
   });
 
   it('the command creates a role and prints what it granted', () => {

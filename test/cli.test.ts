@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -91,6 +91,92 @@ describe('yiwang audit verify', () => {
       broken.stderr,
       /yiwang: audit chain BROKEN at site 330000 entry 2: its content does not match its hash/,
     );
+  });
+});
+
+describe('yiwang audit archive, verify-archive', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'yw-archive-cli-'));
+  const dataDir = path.join(root, 'data');
+  const out = path.join(root, 'out');
+  mkdirSync(out);
+  const day = (n: number) => new Date(Date.now() + 8 * 3_600_000 - n * 86_400_000).toISOString().slice(0, 10);
+
+  it('refuses a bad date, a day within 180 days and a missing directory with one line', () => {
+    const bad = yiwang(['audit', 'archive', '--before', '2025-02-30', '--out', out], dataDir);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^yiwang: --before "2025-02-30" is not a date: use YYYY-MM-DD\n$/);
+    const young = yiwang(['audit', 'archive', '--before', day(179), '--out', out], dataDir);
+    assert.equal(young.status, 1);
+    assert.match(
+      young.stderr,
+      new RegExp(
+        `^yiwang: --before ${day(179)} would archive audit entries younger than 180 days, which must be kept \\(GB/T 22239\\): use ${day(180)} or earlier\n$`,
+      ),
+    );
+    const missing = yiwang(
+      ['audit', 'archive', '--before', day(180), '--out', path.join(root, 'nope')],
+      dataDir,
+    );
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^yiwang: the directory .*nope does not exist\n$/);
+  });
+
+  it('archives the old prefix, verify starts after it, and the file verifies offline until a byte changes', async () => {
+    const { openDatabase, migrate } = await import('../src/kernel/db/index.ts');
+    const db = await openDatabase({ pgliteDir: path.join(dataDir, 'pgdata') });
+    await migrate(db);
+    for (const [i, age] of [400, 400, 300, 10].entries())
+      await db.kysely
+        .insertInto('audit.entry')
+        .values({
+          tenant_id: '330000',
+          at: new Date(Date.now() - age * 86_400_000),
+          action: 'test.old',
+          result: 'success',
+          detail: JSON.stringify({ i }),
+        })
+        .execute();
+    await db.close();
+
+    const run = yiwang(['audit', 'archive', '--before', day(180), '--out', out], dataDir);
+    assert.equal(run.status, 0, run.stderr);
+    const file = path.join(out, 'audit-330000-1-3.jsonl');
+    assert.match(
+      run.stdout,
+      /^archived site 330000 entries 1\.\.3 \(3\) to .*audit-330000-1-3\.jsonl, SM3 [0-9a-f]{64}\n$/,
+    );
+    assert.deepEqual(readdirSync(out).sort(), ['audit-330000-1-3.jsonl', 'audit-330000-1-3.manifest.json']);
+
+    const verify = yiwang(['audit', 'verify'], dataDir);
+    assert.equal(verify.status, 0, verify.stderr);
+    assert.match(verify.stdout, /^audit chain OK: 2 entries in 1 chain\(s\)/);
+    assert.match(
+      verify.stdout,
+      /\n {2}site 330000: 2 entries from seq 4 \(archived before: 3 entries, last archive \d{4}-\d\d-\d\dT[\d:.]+Z\)\n$/,
+    );
+
+    const again = yiwang(['audit', 'archive', '--before', day(180), '--out', out], dataDir);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /^nothing older than \S+ to archive in 1 chain\(s\): 330000\n$/);
+
+    const ok = yiwang(['audit', 'verify-archive', file], dataDir);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(
+      ok.stdout,
+      /^archive of site 330000 entries 1\.\.3 OK: 3 entries, SM3 [0-9a-f]{64}, starts at genesis\n$/,
+    );
+
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"i":1', '"i":7'));
+    const broken = yiwang(['audit', 'verify-archive', file], dataDir);
+    assert.equal(broken.status, 1);
+    assert.match(
+      broken.stderr,
+      /^yiwang: archive of site 330000 entries 1\.\.3 BROKEN: the file's SM3 digest does not match its manifest; line 2 \(entry 2\): its content does not match its hash\n$/,
+    );
+    const none = yiwang(['audit', 'verify-archive', path.join(out, 'none.jsonl')], dataDir);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /^yiwang: cannot read the manifest .*none\.manifest\.json: ENOENT\n$/);
   });
 });
 

@@ -9,7 +9,15 @@ import { buildApp, DEMO_ACCOUNTS, DEMO_STAFF, openConfiguredDatabase, VERSION } 
 import { SYSTEM_ROLES } from '../kernel/policy/index.ts';
 import { rotatePersonalDataKeys } from '../modules/identity/index.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
-import { sealAudit, verifyAudit } from '../kernel/audit/index.ts';
+import {
+  archiveAudit,
+  archiveCutoff,
+  ArchiveError,
+  checkArchiveDir,
+  sealAudit,
+  verifyArchive,
+  verifyAudit,
+} from '../kernel/audit/index.ts';
 import { AppRoleError, checkAppRoleInput, grantAppRole, migrate } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { translator } from '../kernel/i18n/index.ts';
@@ -164,8 +172,8 @@ dbCommand
       [
         `role ${r.role} ${r.created ? 'created' : 'exists'}${r.passwordSet ? ', password set' : ''}`,
         `  schemas ${r.schemas.join(', ')}: USAGE; their tables SELECT, INSERT, UPDATE, DELETE; sequences USAGE`,
-        '  audit.entry: SELECT and INSERT only (append-only); kernel.schema_migration: SELECT only',
-        '  EXECUTE on audit.seal_entries; never TRUNCATE, REFERENCES, TRIGGER or ownership',
+        '  audit.entry: SELECT and INSERT only (append-only); audit.checkpoint, kernel.schema_migration: SELECT only',
+        '  EXECUTE on audit.seal_entries (not audit.archive_prefix); never TRUNCATE, REFERENCES, TRIGGER or ownership',
         `  schemas, tables and sequences ${r.owner} creates later get the same by default`,
         `Run \`yiwang migrate\` as ${r.owner}; serve with DATABASE_URL naming ${r.role}.`,
       ].join('\n') + '\n',
@@ -271,8 +279,102 @@ audit
         (result.pending
           ? `; ${result.pending} newer entries wait for older transactions to end before they are sealed`
           : '') +
-        '\n',
+        '\n' +
+        (result.archived ?? [])
+          .map(
+            (a) =>
+              `  site ${a.tenantId}: ${a.entries} entries from seq ${a.fromSeq} (archived before: ${a.archivedEntries} entries, last archive ${a.lastArchivedAt.toISOString()})\n`,
+          )
+          .join(''),
     );
+  });
+
+audit
+  .command('archive')
+  .description(
+    `write the sealed entries older than a date (at least 180 days ago) to files with their SM3 digest, then delete them from the database`,
+  )
+  .requiredOption('--before <date>', 'archive entries older than this day (YYYY-MM-DD, Beijing time)')
+  .requiredOption('--out <dir>', 'an existing, writable directory for the archive files')
+  .option('--tenant <code>', "archive only this site's chain")
+  .action(async (opts: { before: string; out: string; tenant?: string }) => {
+    let before: Date;
+    let dir: string;
+    try {
+      before = archiveCutoff(opts.before);
+      dir = await checkArchiveDir(opts.out);
+    } catch (e) {
+      if (e instanceof ArchiveError) fail(e.message);
+      throw e;
+    }
+    const db = await openConfiguredDatabase(config());
+    await migrate(db);
+    const bar = progressBar('archiving');
+    try {
+      // Seal what the running nodes wrote, so the prefix is judged on the whole chain.
+      await sealAudit(db);
+      const result = await archiveAudit(db, {
+        before,
+        dir,
+        tenantId: opts.tenant,
+        onProgress: (tenant, done, total) => {
+          // A bar only for work worth watching; small archives finish at once.
+          if (total >= 10_000) bar.update(`site ${tenant}`, done, total);
+        },
+      });
+      bar.stop();
+      for (const a of result.archived)
+        process.stdout.write(
+          `archived site ${a.tenantId} entries ${a.firstSeq}..${a.lastSeq} (${a.entries}) to ${a.file}, SM3 ${a.sm3}\n`,
+        );
+      if (result.unchanged.length)
+        process.stdout.write(
+          `nothing older than ${opts.before} to archive in ${result.unchanged.length} chain(s): ${result.unchanged.join(', ')}\n`,
+        );
+      if (!result.archived.length && !result.unchanged.length)
+        process.stdout.write(`no sealed audit entries${opts.tenant ? ` for site ${opts.tenant}` : ''}\n`);
+    } catch (e) {
+      bar.stop();
+      await db.close();
+      if (e instanceof ArchiveError) fail(e.message);
+      throw e;
+    }
+    await db.close();
+  });
+
+audit
+  .command('verify-archive')
+  .description('re-verify an archive file offline: its SM3 digest, the chain inside, the link before it')
+  .argument('<file>', 'audit-<site>-<first>-<last>.jsonl (its .manifest.json beside it)')
+  .action(async (file: string) => {
+    let check;
+    try {
+      check = await verifyArchive(file);
+    } catch (e) {
+      if (e instanceof ArchiveError) fail(e.message);
+      throw e;
+    }
+    const m = check.manifest!;
+    const name = `archive of site ${m.tenant} entries ${m.firstSeq}..${m.lastSeq}`;
+    if (!check.ok) {
+      const why = [
+        ...(check.digestMismatch ? ["the file's SM3 digest does not match its manifest"] : []),
+        ...(check.broken
+          ? [
+              `line ${check.broken.line}${check.broken.seq === undefined ? '' : ` (entry ${check.broken.seq})`}: ${check.broken.reason}`,
+            ]
+          : []),
+        ...check.problems,
+      ];
+      fail(`${name} BROKEN: ${why.join('; ')}`);
+    }
+    const previous =
+      check.previous === 'genesis'
+        ? 'starts at genesis'
+        : check.previous === 'unchecked'
+          ? `links to ${m.prevHash.slice(0, 12)}… (the archive before it is not in this directory, so that link was not checked)`
+          : `links to ${check.previous.manifest}`;
+    process.stdout.write(`${name} OK: ${check.entries} entries, SM3 ${m.sm3}, ${previous}\n`);
   });
 
 try {

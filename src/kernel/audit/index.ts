@@ -14,6 +14,7 @@ import type { Actor } from '../policy/index.ts';
 import { sql, type Transaction } from 'kysely';
 import type { DB, Database, Executor } from '../db/index.ts';
 import { sm3 } from '../crypto/index.ts';
+import { archivedTenants, latestCheckpoint } from './checkpoint.store.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** The chain of the deployment itself (command line, start-up): the national root's code. */
@@ -153,7 +154,8 @@ function rowOf(entry: PendingEntry) {
   };
 }
 
-type EntryRow = {
+/** A row of audit.entry as the database returns it (also one line of an archive file). */
+export type EntryRow = {
   tenant_id: string;
   id: number;
   at: Date;
@@ -173,7 +175,8 @@ type EntryRow = {
   hash: string | null;
 };
 
-function contentOf(r: EntryRow): PendingEntry {
+/** The hashed content of a stored entry. */
+export function contentOf(r: EntryRow): PendingEntry {
   return {
     tenantId: r.tenant_id,
     at: r.at,
@@ -216,6 +219,24 @@ export async function sealAudit(db: Database): Promise<number> {
   }
 }
 
+/**
+ * The last sealed entry of a chain, or, when every entry was archived, the last checkpoint's head (the
+ * hash of the last archived entry), or genesis. One statement, so one snapshot: an archive committing
+ * meanwhile is seen entirely or not at all.
+ */
+async function chainHead(executor: Executor, tenantId: string): Promise<{ seq: number; hash: string }> {
+  const { rows } = await sql<{ seq: number; hash: string }>`
+    select seq, hash from (
+      (select seq, hash from audit.entry
+        where tenant_id = ${tenantId} and hash is not null order by seq desc limit 1)
+      union all
+      (select up_to_seq as seq, head_hash as hash from audit.checkpoint
+        where tenant_id = ${tenantId} order by up_to_seq desc limit 1)
+    ) head order by seq desc limit 1`.execute(executor);
+  const last = rows[0];
+  return last ? { seq: Number(last.seq), hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
 async function sealRows(trx: Transaction<DB>, rows: EntryRow[]): Promise<number> {
   const ids: number[] = [];
   const tenants: string[] = [];
@@ -225,15 +246,8 @@ async function sealRows(trx: Transaction<DB>, rows: EntryRow[]): Promise<number>
   let head: { tenantId: string; seq: number; hash: string } | undefined;
   for (const r of rows) {
     if (head?.tenantId !== r.tenant_id) {
-      const last = await trx
-        .selectFrom('audit.entry')
-        .select(['seq', 'hash'])
-        .where('tenant_id', '=', r.tenant_id)
-        .where('hash', 'is not', null)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      head = { tenantId: r.tenant_id, seq: Number(last?.seq ?? 0), hash: last?.hash ?? GENESIS_HASH };
+      const last = await chainHead(trx, r.tenant_id);
+      head = { tenantId: r.tenant_id, seq: last.seq, hash: last.hash };
     }
     const body = { ...contentOf(r), seq: head.seq + 1, prevHash: head.hash };
     const hash = entryHash(body);
@@ -289,11 +303,32 @@ export interface VerifyResult {
   /** Entries written but not yet sealed into the chain (normally none older than a second). */
   pending?: number;
   broken?: { tenantId: string; seq: number; reason: 'hash' | 'link' | 'gap' };
+  /**
+   * The chains whose older entries were archived (`yiwang audit archive`), each verified from its latest
+   * checkpoint on: its first entry must link to the hash of the last archived one. Absent when none was.
+   */
+  archived?: ArchivedChain[];
+}
+
+export interface ArchivedChain {
+  tenantId: string;
+  /** The first entry still in the database: the checkpoint's up_to_seq + 1. */
+  fromSeq: number;
+  /** Entries of this chain verified (from fromSeq on). */
+  entries: number;
+  /** Entries archived before fromSeq, over every archive of the chain. */
+  archivedEntries: number;
+  archives: number;
+  lastArchivedAt: Date;
 }
 
 const BATCH = 5000;
 
-/** Recomputes every chain; stops at the first broken entry and says which and why. */
+/**
+ * Recomputes every chain; stops at the first broken entry and says which and why. A chain whose older
+ * entries were archived is verified from its latest checkpoint: seq continues after it and the first
+ * entry links to its head hash (the archive files are checked with verifyArchive).
+ */
 export async function verifyAudit(
   db: Database,
   options: { tenantId?: string; onProgress?: (entries: number) => void } = {},
@@ -302,14 +337,21 @@ export async function verifyAudit(
     .selectFrom('audit.entry')
     .select('tenant_id')
     .where('hash', 'is not', null)
-    .distinct()
-    .orderBy('tenant_id');
+    .distinct();
   if (options.tenantId) chains = chains.where('tenant_id', '=', options.tenantId);
-  const tenants = (await chains.execute()).map((r) => r.tenant_id);
+  const tenants = [
+    ...new Set([
+      ...(await chains.execute()).map((r) => r.tenant_id),
+      ...(await archivedTenants(db.kysely, options.tenantId)),
+    ]),
+  ].sort();
   let entries = 0;
+  const archived: ArchivedChain[] = [];
   for (const tenantId of tenants) {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
+    const checkpoint = await latestCheckpoint(db.kysely, tenantId);
+    let prevHash = checkpoint?.headHash ?? GENESIS_HASH;
+    let expectedSeq = (checkpoint?.upToSeq ?? 0) + 1;
+    const chainStart = entries;
     for (;;) {
       const rows = (await db.kysely
         .selectFrom('audit.entry')
@@ -337,6 +379,15 @@ export async function verifyAudit(
       options.onProgress?.(entries);
       if (rows.length < BATCH) break;
     }
+    if (checkpoint)
+      archived.push({
+        tenantId,
+        fromSeq: checkpoint.upToSeq + 1,
+        entries: entries - chainStart,
+        archivedEntries: checkpoint.archivedEntries,
+        archives: checkpoint.archives,
+        lastArchivedAt: checkpoint.archivedAt,
+      });
   }
   let pendingQuery = db.kysely
     .selectFrom('audit.entry')
@@ -344,7 +395,7 @@ export async function verifyAudit(
     .where('hash', 'is', null);
   if (options.tenantId) pendingQuery = pendingQuery.where('tenant_id', '=', options.tenantId);
   const pending = Number((await pendingQuery.executeTakeFirst())?.n ?? 0);
-  return { ok: true, entries, chains: tenants.length, pending };
+  return { ok: true, entries, chains: tenants.length, pending, ...(archived.length ? { archived } : {}) };
 }
 
 /** The context of work done by the platform itself (seeding, the command line), not by a person. */
@@ -361,3 +412,5 @@ export function systemContext(tenantId: string = SYSTEM_CHAIN, actorId = 'system
 }
 
 export * from './query.ts';
+export * from './archive.ts';
+export { latestCheckpoint, type Checkpoint } from './checkpoint.store.ts';

@@ -16,6 +16,15 @@ export function sm3(data: string | Buffer): string {
   return createHash('sm3').update(data).digest('hex');
 }
 
+/** SM3 over data given in pieces (a file written in batches): the same digest as sm3() of the whole. */
+export function sm3Stream(): { update(data: string | Buffer): void; digest(): string } {
+  const hash = createHash('sm3');
+  return {
+    update: (data) => void hash.update(data),
+    digest: () => hash.digest('hex'),
+  };
+}
+
 export function hmacSm3(key: Buffer | string, data: string | Buffer): string {
   return createHmac('sm3', key).update(data).digest('hex');
 }

@@ -14,9 +14,10 @@
  * What the role gets, in one transaction (so running it again repairs drift and is harmless):
  * CONNECT on the database; USAGE on every schema the owner owns (except system schemas and public);
  * SELECT, INSERT, UPDATE, DELETE on their tables, but only SELECT and INSERT on the append-only tables
- * and only SELECT on the migration bookkeeping; USAGE on their sequences; EXECUTE on the sealing
- * function. Never TRUNCATE, REFERENCES or TRIGGER, and not being the owner it cannot ALTER a table
- * (so it cannot disable the append-only trigger either). Default privileges give the owner's future
+ * and only SELECT on the migration bookkeeping and the audit checkpoints; USAGE on their sequences;
+ * EXECUTE on the sealing function (not on audit.archive_prefix: archiving is the owner's). Never
+ * TRUNCATE, REFERENCES or TRIGGER, and not being the owner it cannot ALTER a table (so it cannot
+ * disable the append-only trigger either). Default privileges give the owner's future
  * schemas, tables and sequences the same; a future append-only table must be added to
  * APPEND_ONLY_TABLES, and this command run again after the migration that creates it.
  */
@@ -25,9 +26,16 @@ import type { Database, RawSession } from './index.ts';
 
 /** Tables the application may read and append to, never change. */
 export const APPEND_ONLY_TABLES = ['audit.entry'] as const;
-/** Tables the application only reads (the migrations' bookkeeping, for /readyz). */
-export const READ_ONLY_TABLES = ['kernel.schema_migration'] as const;
-/** SECURITY DEFINER functions the application calls (their EXECUTE is revoked from PUBLIC). */
+/**
+ * Tables the application only reads: the migrations' bookkeeping (for /readyz), and the audit chain's
+ * checkpoints (the sealer and verify read them; only audit.archive_prefix, run by the owner, writes).
+ */
+export const READ_ONLY_TABLES = ['kernel.schema_migration', 'audit.checkpoint'] as const;
+/**
+ * SECURITY DEFINER functions the application calls (their EXECUTE is revoked from PUBLIC). Not
+ * audit.archive_prefix (migration 0007): deleting archived audit entries is an operator's task, run as
+ * the owner (`yiwang audit archive`), never something the server can do.
+ */
 export const APP_FUNCTIONS = ['audit.seal_entries(text[], bigint[], bigint[], text[], text[])'] as const;
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -119,6 +127,10 @@ async function grant(s: RawSession, role: string, password: string | undefined):
     if (!row?.sig) throw notMigrated;
     functions.push(row.sig);
   }
+  for (const table of [...APPEND_ONLY_TABLES, ...READ_ONLY_TABLES]) {
+    const [row] = await s.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
+    if (!row?.t) throw notMigrated;
+  }
   if (role === owner)
     throw new AppRoleError(`${role} owns the schemas (it runs the migrations); choose a separate role`);
 
@@ -159,6 +171,8 @@ async function grant(s: RawSession, role: string, password: string | undefined):
     await run('revoke all on schema %I from %I', schema, role);
     await run('revoke all on all tables in schema %I from %I', schema, role);
     await run('revoke all on all sequences in schema %I from %I', schema, role);
+    // EXECUTE granted to the role by hand (say on audit.archive_prefix) goes too; APP_FUNCTIONS below.
+    await run('revoke all on all functions in schema %I from %I', schema, role);
     await run('grant usage on schema %I to %I', schema, role);
     await run('grant select, insert, update, delete on all tables in schema %I to %I', schema, role);
     await run('grant usage on all sequences in schema %I to %I', schema, role);

@@ -5,6 +5,15 @@ export type Json = ColumnType<unknown, string, string>;
 export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 export type { Generated, GeneratedAlways };
 
+export interface AuditCheckpoint {
+  tenant_id: string;
+  up_to_seq: number;
+  head_hash: string;
+  file_digest: string;
+  entries: number;
+  archived_at: Generated<Date>;
+}
+
 export interface AuditEntry {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -46,6 +55,7 @@ export interface IdentityAccount {
   mfa_enabled_at: Date | null;
   mfa_last_step: number | null;
   must_change_password: Generated<boolean>;
+  email: string | null;
 }
 
 export interface IdentityLoginFailure {
@@ -165,6 +175,7 @@ export interface OrgTenantHost {
 }
 
 export interface DB {
+  'audit.checkpoint': AuditCheckpoint;
   'audit.entry': AuditEntry;
   'identity.account': IdentityAccount;
   'identity.login_failure': IdentityLoginFailure;

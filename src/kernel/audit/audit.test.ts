@@ -42,6 +42,24 @@ describe('the audit chain', () => {
   });
   after(() => t.drop());
 
+  it('refuses an entry inserted already sealed: only the sealer places entries in the chain', async () => {
+    await assert.rejects(
+      t.db.kysely
+        .insertInto('audit.entry')
+        .values({
+          tenant_id: freshChain(),
+          at: new Date(),
+          action: 'test.forged',
+          result: 'success',
+          seq: 1,
+          prev_hash: GENESIS_HASH,
+          hash: 'f'.repeat(64),
+        })
+        .execute(),
+      /inserted unsealed/,
+    );
+  });
+
   /**
    * Seals until nothing of this chain is pending. The sealer waits for every older transaction in the
    * whole server (the snapshot's xmin is cluster-wide), so with other test files running it may take

@@ -63,6 +63,7 @@ export interface IdentityLoginFailure {
   username: string;
   ip: Generated<string>;
   at: Generated<Date>;
+  id: GeneratedAlways<number>;
 }
 
 export interface IdentityPasswordLink {

@@ -230,5 +230,11 @@ describe('redactUrl', () => {
       '/api/v1/password-links/[redacted]?lang=en',
     );
     assert.equal(redactUrl('/account/password'), '/account/password');
+    // A whole ID number typed into a search box, whatever the parameter's name.
+    assert.equal(
+      redactUrl('/workbench/people?q=33010619900101123x&offset=20'),
+      '/workbench/people?q=[redacted]&offset=20',
+    );
+    assert.equal(redactUrl('/divisions/330106001'), '/divisions/330106001');
   });
 });

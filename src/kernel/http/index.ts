@@ -191,7 +191,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   app.setErrorHandler(async (error, req, reply) => {
     const domain = toDomainError(error);
     if (!domain) req.log.error({ err: error }, 'unhandled error');
-    else if (domain.kind === 'rate_limited') req.log.warn({ url: req.url }, 'rate limited');
+    else if (domain.kind === 'rate_limited') req.log.warn({ url: redactUrl(req.url) }, 'rate limited');
     const t = req.t ?? translator('zh-CN');
     const instance = req.url.split('?')[0] ?? req.url;
     const problem = domain ? problemFor(domain, t, instance) : internalProblem(t, instance);
@@ -238,9 +238,10 @@ export function auditContextOf(req: FastifyRequest): AuditContext {
   return {
     tenantId: req.site.tenantId || SYSTEM_CHAIN,
     actor: req.actor,
-    actorId: req.actor?.id ?? 'anonymous',
-    actorRole: req.actor?.role ?? '',
-    actorDivision: req.actor?.division ?? '',
+    // A session still finishing sign-in acts as nobody, but the audit chain names whose session it is.
+    actorId: req.actor?.id ?? req.signingIn?.id ?? 'anonymous',
+    actorRole: req.actor?.role ?? req.signingIn?.role ?? '',
+    actorDivision: req.actor?.division ?? req.signingIn?.division ?? '',
     ip: req.ip,
     userAgent: String(req.headers['user-agent'] ?? ''),
     requestId: req.id,
@@ -253,8 +254,14 @@ const SENSITIVE_PARAMS = /([?&](?:value|id_?number|idNumber|phone|mobile)=)[^&#]
 /** One-time tokens in a path (password links) open an account: never logged either. */
 const SENSITIVE_PATHS = /(\/password(?:-links)?\/)[A-Za-z0-9_-]{16,}/g;
 
+/** Anything shaped like a citizen ID number, whatever the parameter (a search box, `q=`). */
+const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+
 export function redactUrl(url: string): string {
-  return url.replace(SENSITIVE_PARAMS, '$1[redacted]').replace(SENSITIVE_PATHS, '$1[redacted]');
+  return url
+    .replace(SENSITIVE_PARAMS, '$1[redacted]')
+    .replace(SENSITIVE_PATHS, '$1[redacted]')
+    .replace(ID_NUMBER, '[redacted]');
 }
 
 /**
@@ -277,6 +284,7 @@ function registerAccessControl(app: FastifyInstance) {
     }
   });
   app.decorateRequest('sessionEnded', false);
+  app.decorateRequest('signingIn', null);
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config.access;
     if (access === undefined) return;
@@ -366,6 +374,11 @@ declare module 'fastify' {
     actor: Actor | null;
     /** A session cookie came with the request but its session had ended (idle or absolute limit). */
     sessionEnded: boolean;
+    /**
+     * Whose session it is while it still owes a step of signing in (no actor yet): for the audit
+     * chain only, never for a decision.
+     */
+    signingIn: { id: string; role: string; division: string } | null;
     locale: Locale;
     t: Translate;
     site: SiteInfo;

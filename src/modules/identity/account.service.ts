@@ -18,6 +18,8 @@ export const LOCKOUT = { failures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000
 const TOUCH_EVERY_MS = 60_000;
 
 export interface IdentityDeps {
+  /** A staff member's department, from the org module: their jurisdiction follows it when it moves. */
+  findDepartment?: (tenantId: string, id: number) => Promise<{ divisionCode: string } | undefined>;
   db: Database;
   keyring: Sm4Keyring;
   lookupKey: Buffer;
@@ -207,16 +209,20 @@ export function createAccountService(deps: IdentityDeps) {
     async login(ctx: AuditContext, typedUsername: string, password: string) {
       const username = normalizeUsername(typedUsername).slice(0, 64);
       const now = Date.now();
-      const failures = await store.recentFailures(
+      const attempt = await store.beginAttempt(
         db.kysely,
         ctx.tenantId,
         username,
+        ctx.ip,
         new Date(now - LOCKOUT.windowMs),
         LOCKOUT.failures,
       );
+      const failures = attempt.earlier;
       const lockedUntil =
         failures.length >= LOCKOUT.failures ? failures[LOCKOUT.failures - 1]!.getTime() + LOCKOUT.lockMs : 0;
       if (lockedUntil > now) {
+        // Refused while locked, it still counts: attempts that raced each other all count, and a name
+        // under attack stays locked while the attack goes on.
         await burnPasswordCheck(password);
         await appendAudit(db.kysely, ctx, {
           action: 'session.login_refused',
@@ -234,8 +240,8 @@ export function createAccountService(deps: IdentityDeps) {
         ? await verifyPassword(found.passwordHash, password)
         : await burnPasswordCheck(password);
       if (!found || !ok || found.status !== 'active') {
+        // The failure is recorded already (beginAttempt); here it is audited.
         await db.kysely.transaction().execute(async (trx) => {
-          await store.recordFailure(trx, ctx.tenantId, username, ctx.ip);
           await appendAudit(trx, ctx, {
             action: 'session.login_failed',
             objectType: 'username',
@@ -290,8 +296,16 @@ export function createAccountService(deps: IdentityDeps) {
         await store.deleteSession(db.kysely, tenantId, row.tokenHash);
         return { state: 'expired' };
       }
-      const account = await store.findAccount(db.kysely, tenantId, row.accountId);
+      let account = await store.findAccount(db.kysely, tenantId, row.accountId);
       if (!account || account.status !== 'active') return { state: 'expired' };
+      if (account.kind === 'staff' && account.departmentId !== null && deps.findDepartment) {
+        // The jurisdiction is the department's division now, not when the account was created.
+        const dept = await deps.findDepartment(tenantId, account.departmentId);
+        if (dept && dept.divisionCode !== account.divisionCode) {
+          await store.setDivision(db.kysely, tenantId, account.id, dept.divisionCode);
+          account = { ...account, divisionCode: dept.divisionCode };
+        }
+      }
       const roles = await roleStore.rolesOf(db.kysely, tenantId, account.id);
       let stage = row.stage;
       // A role that needs a second factor, granted while this session was open, waits for enrolment.

@@ -289,13 +289,35 @@ export async function deleteSessionsOf(db: Executor, tenantId: string, accountId
 
 // Failed logins
 
-export async function recordFailure(
+/**
+ * Starts a sign-in attempt: records it as a failure first, then reads the failures before it within the
+ * window (newest first, at most `limit`). Attempts sent in parallel thus count against each other at
+ * once; a successful attempt clears the failures (clearFailures); a refused one stays a failure.
+ */
+export async function beginAttempt(
   db: Executor,
   tenantId: string,
   username: string,
   ip: string,
-): Promise<void> {
-  await db.insertInto('identity.login_failure').values({ tenant_id: tenantId, username, ip }).execute();
+  since: Date,
+  limit: number,
+): Promise<{ id: number; earlier: Date[] }> {
+  const own = await db
+    .insertInto('identity.login_failure')
+    .values({ tenant_id: tenantId, username, ip })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const rows = await db
+    .selectFrom('identity.login_failure')
+    .select(['id', 'at'])
+    .where('tenant_id', '=', tenantId)
+    .where('username', '=', username)
+    .where('at', '>', since)
+    .where('id', '<>', own.id)
+    .orderBy('at', 'desc')
+    .limit(limit)
+    .execute();
+  return { id: Number(own.id), earlier: rows.map((r) => r.at) };
 }
 
 /** Failures for a name since `since`, newest first (at most `limit`). */
@@ -473,16 +495,39 @@ export async function countEncrypted(db: Executor): Promise<number> {
   return Number(r.n);
 }
 
+/**
+ * Replaces the ciphertexts only if they are still the ones read (`was`): a second factor enrolled or
+ * switched off meanwhile is not overwritten with the old secret; the next rotation picks it up.
+ */
 export async function setEncrypted(
   db: Executor,
   tenantId: string,
   id: number,
   values: { idNumberEnc: string | null; mfaSecretEnc: string | null },
+  was: { idNumberEnc: string | null; mfaSecretEnc: string | null },
 ): Promise<void> {
   await db
     .updateTable('identity.account')
     .set({ id_number_enc: values.idNumberEnc, mfa_secret_enc: values.mfaSecretEnc })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
+    .where(sql<boolean>`id_number_enc is not distinct from ${was.idNumberEnc}`)
+    .where(sql<boolean>`mfa_secret_enc is not distinct from ${was.mfaSecretEnc}`)
+    .execute();
+}
+
+/** A staff member's division, when their department has moved. */
+export async function setDivision(
+  db: Executor,
+  tenantId: string,
+  id: number,
+  divisionCode: string,
+): Promise<void> {
+  await db
+    .updateTable('identity.account')
+    .set({ division_code: divisionCode, updated_at: new Date() })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('kind', '=', 'staff')
     .execute();
 }

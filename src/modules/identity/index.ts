@@ -104,6 +104,7 @@ export interface IdentityPorts {
 export function createIdentityModule(db: Database, config: Config, ports: IdentityPorts) {
   const keyring = new Sm4Keyring(config.piiKeys, config.piiKeyCurrent);
   const accounts = createAccountService({
+    findDepartment: ports.findDepartment,
     db,
     keyring,
     lookupKey: config.piiLookupKey,

@@ -36,10 +36,13 @@ export async function rotateKeys(
       for (const r of rows) {
         if (!stale(r.idNumberEnc) && !stale(r.mfaSecretEnc)) continue;
         reencrypted += Number(stale(r.idNumberEnc)) + Number(stale(r.mfaSecretEnc));
-        await store.setEncrypted(trx, r.tenantId, r.id, {
-          idNumberEnc: again(r.idNumberEnc),
-          mfaSecretEnc: again(r.mfaSecretEnc),
-        });
+        await store.setEncrypted(
+          trx,
+          r.tenantId,
+          r.id,
+          { idNumberEnc: again(r.idNumberEnc), mfaSecretEnc: again(r.mfaSecretEnc) },
+          r,
+        );
       }
     });
     scanned += rows.length;

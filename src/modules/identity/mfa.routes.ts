@@ -7,7 +7,8 @@ import { auditContextOf } from '../../kernel/http/index.ts';
 import type { Session } from './account.service.ts';
 import type { SessionStage } from './account.store.ts';
 import type { MfaService } from './mfa.service.ts';
-import { setSessionCookie } from './session.http.ts';
+import { loginRateLimit, setSessionCookie } from './session.http.ts';
+import type { Database } from '../../kernel/db/index.ts';
 
 const Problem = Type.Ref('Problem');
 const tags = ['accounts'];
@@ -22,15 +23,17 @@ function sessionAt(req: FastifyRequest, ...stages: SessionStage[]): Session {
 
 export async function mfaRoutes(
   fastify: FastifyInstance,
-  deps: { mfa: MfaService; secureCookies: boolean },
+  deps: { mfa: MfaService; secureCookies: boolean; db: Database; loginRateLimitPerMinute: number },
 ): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { mfa } = deps;
+  // Codes are guessed like passwords: the same per-address limit as login.
+  const loginLimit = loginRateLimit(deps.db, deps.loginRateLimitPerMinute);
 
   app.post(
     '/api/v1/session/mfa',
     {
-      config: { access: 'public' },
+      config: { access: 'public', ...loginLimit },
       schema: {
         tags,
         summary:

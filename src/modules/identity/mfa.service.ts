@@ -42,7 +42,16 @@ export function createMfaService(deps: MfaDeps) {
   async function lockoutGuard(ctx: AuditContext, session: Session) {
     const a = session.account;
     const since = new Date(Date.now() - LOCKOUT.windowMs);
-    const failures = await store.recentFailures(db.kysely, a.tenantId, a.username, since, LOCKOUT.failures);
+    // Recorded as a failure before the code is checked, as a password is (see beginAttempt).
+    const attempt = await store.beginAttempt(
+      db.kysely,
+      a.tenantId,
+      a.username,
+      ctx.ip,
+      since,
+      LOCKOUT.failures,
+    );
+    const failures = attempt.earlier;
     const lockedUntil =
       failures.length >= LOCKOUT.failures ? failures[LOCKOUT.failures - 1]!.getTime() + LOCKOUT.lockMs : 0;
     if (lockedUntil > Date.now()) {
@@ -50,9 +59,8 @@ export function createMfaService(deps: MfaDeps) {
         minutes: Math.ceil((lockedUntil - Date.now()) / 60_000),
       });
     }
-    return async function wrongCode(): Promise<never> {
+    const wrongCode = async (): Promise<never> => {
       await db.kysely.transaction().execute(async (trx) => {
-        await store.recordFailure(trx, a.tenantId, a.username, ctx.ip);
         await appendAudit(trx, ctx, {
           action: 'session.mfa_failed',
           objectType: 'account',
@@ -71,6 +79,7 @@ export function createMfaService(deps: MfaDeps) {
       });
       throw invalidFields([{ field: 'code', code: 'identity.mfa.code_wrong' }]);
     };
+    return { wrongCode, succeeded: () => store.clearFailures(db.kysely, a.tenantId, a.username) };
   }
 
   return {
@@ -116,9 +125,10 @@ export function createMfaService(deps: MfaDeps) {
       const s = await state(session);
       if (s.enabledAt) throw new DomainError('conflict', 'identity.mfa.already_enabled');
       if (!s.secretEnc) throw invalidFields([{ field: 'code', code: 'identity.mfa.no_pending_secret' }]);
-      const wrongCode = await lockoutGuard(ctx, session);
+      const guard = await lockoutGuard(ctx, session);
       const step = verifyTotp(keyring.decrypt(s.secretEnc), code);
-      if (step === null) return wrongCode();
+      if (step === null) return guard.wrongCode();
+      await guard.succeeded();
       const codes = newRecoveryCodes();
       await db.kysely.transaction().execute(async (trx) => {
         await mfaStore.enable(trx, a.tenantId, a.id, step);
@@ -156,7 +166,7 @@ export function createMfaService(deps: MfaDeps) {
       const a = session.account;
       const s = await state(session);
       if (!s.enabledAt || !s.secretEnc) throw new DomainError('conflict', 'identity.mfa.not_asked');
-      const wrongCode = await lockoutGuard(ctx, session);
+      const guard = await lockoutGuard(ctx, session);
       let method: 'totp' | 'recovery' | null = null;
       const step = verifyTotp(keyring.decrypt(s.secretEnc), code, { notAfterStep: s.lastStep });
       if (step !== null && (await mfaStore.useStep(db.kysely, a.tenantId, a.id, step))) method = 'totp';
@@ -168,8 +178,8 @@ export function createMfaService(deps: MfaDeps) {
         )
           method = 'recovery';
       }
-      if (!method) return wrongCode();
-      await store.clearFailures(db.kysely, a.tenantId, a.username);
+      if (!method) return guard.wrongCode();
+      await guard.succeeded();
       await appendAudit(db.kysely, ctx, {
         action: 'session.mfa_passed',
         objectType: 'account',

@@ -29,7 +29,14 @@ export function registerSessions(app: FastifyInstance, accounts: AccountService,
       const { account: a, roles } = found.session;
       req.session = found.session;
       // A session still owing a step of signing in acts as nobody: it can only finish that step.
-      if (found.session.stage !== 'active') return;
+      if (found.session.stage !== 'active') {
+        req.signingIn = {
+          id: `account:${a.id}`,
+          role: roleLabel(a, roles),
+          division: a.kind === 'staff' ? (a.divisionCode ?? '') : '',
+        };
+        return;
+      }
       req.actor = {
         id: `account:${a.id}`,
         accountId: a.id,
@@ -93,7 +100,8 @@ export function sessionOf(req: FastifyRequest): Session {
 
 /** Where to go after logging in: only a path on this site. */
 export function safeNext(next: unknown, fallback = '/account'): string {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : fallback;
+  // Printable ASCII only (a Location header cannot carry more); encoded paths are still fine.
+  return typeof next === 'string' && /^\/(?!\/)[\x21-\x5b\x5d-\x7e]*$/.test(next) ? next : fallback;
 }
 
 declare module 'fastify' {

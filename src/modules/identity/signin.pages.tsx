@@ -20,11 +20,14 @@ import {
 import type { Session } from './account.service.ts';
 import type { SessionStage } from './account.store.ts';
 import type { MfaService } from './mfa.service.ts';
-import { safeNext, setSessionCookie } from './session.http.ts';
+import { loginRateLimit, safeNext, setSessionCookie } from './session.http.ts';
+import type { Database } from '../../kernel/db/index.ts';
 
 interface Deps {
   mfa: MfaService;
   secureCookies: boolean;
+  db: Database;
+  loginRateLimitPerMinute: number;
 }
 
 /** Where a session at `stage` goes next; `next` is carried through every step. */
@@ -203,20 +206,26 @@ export function signinPages(app: FastifyInstance, deps: Deps): void {
     if (!sessionAt(req, 'mfa')) return goOn(req, reply);
     return reply.page(codePage(req, { values: {}, problems: [] }));
   });
-  app.post('/login/mfa', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
-    const session = sessionAt(req, 'mfa');
-    if (!session) return goOn(req, reply);
-    return submitForm(
-      req,
-      reply,
-      async (v) => {
-        const done = await mfa.verify(auditContextOf(req), session, v.code ?? '');
-        if (done.token) setSessionCookie(reply, done.token, deps.secureCookies);
-        return afterStep(done.session, nextOf(req));
-      },
-      (state) => codePage(req, { ...state, values: {} }),
-    );
-  });
+  // Codes are guessed like passwords: the same per-address limit as login.
+  const loginLimit = loginRateLimit(deps.db, deps.loginRateLimitPerMinute);
+  app.post(
+    '/login/mfa',
+    { schema: { hide: true }, config: { access: 'public', ...loginLimit } },
+    async (req, reply) => {
+      const session = sessionAt(req, 'mfa');
+      if (!session) return goOn(req, reply);
+      return submitForm(
+        req,
+        reply,
+        async (v) => {
+          const done = await mfa.verify(auditContextOf(req), session, v.code ?? '');
+          if (done.token) setSessionCookie(reply, done.token, deps.secureCookies);
+          return afterStep(done.session, nextOf(req));
+        },
+        (state) => codePage(req, { ...state, values: {} }),
+      );
+    },
+  );
 
   const enrolPage = async (req: FastifyRequest, session: Session, state: FormState, again = false) => {
     const e = await mfa.startEnrolment(session, req.site.name || 'Yiwang', { again });

@@ -361,10 +361,13 @@ export function createStaffService(deps: StaffDeps) {
       const roleProblem = (code: string, params = {}) => invalidFields([{ field: 'role', code, params }]);
       if (!role) throw roleProblem('identity.role.unknown', { role: roleCode });
       if (role.kind !== a.kind) throw roleProblem('identity.role.wrong_kind', { role: roleCode });
-      const held = await roleStore.rolesOf(db.kysely, ctx.tenantId, id);
-      const conflict = dutyConflict([...held.flatMap((r) => r.permissions), ...role.permissions]);
-      if (conflict) throw roleProblem(conflict, { role: roleCode });
       await db.kysely.transaction().execute(async (trx) => {
+        // The account's row is locked while its roles are read and the grant is written, so two grants
+        // sent together cannot each pass the duty check and together give two separated duties.
+        await staffStore.lockAccount(trx, ctx.tenantId, id);
+        const held = await roleStore.rolesOf(trx, ctx.tenantId, id);
+        const conflict = dutyConflict([...held.flatMap((r) => r.permissions), ...role.permissions]);
+        if (conflict) throw roleProblem(conflict, { role: roleCode });
         const added = await roleStore.insertGrant(trx, ctx.tenantId, id, roleCode, ctx.actorId);
         if (!added) return;
         await appendAudit(trx, ctx, {

@@ -163,3 +163,14 @@ export async function usePasswordLink(db: Executor, tokenHash: string): Promise<
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Locks an account's row until the transaction ends (serialises changes to its roles). */
+export async function lockAccount(db: Executor, tenantId: string, id: number): Promise<void> {
+  await db
+    .selectFrom('identity.account')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .execute();
+}

@@ -20,6 +20,11 @@ export interface Config {
   databasePoolSize: number;
   /** Signs cookies; later also derives keys. Must be changed in production. */
   secretKey: string;
+  /**
+   * Reverse proxies whose X-Forwarded-For / -Host / -Proto are believed: addresses or CIDR ranges.
+   * Empty: none, the client's own address counts (rate limits and the audit chain use it).
+   */
+  trustProxy: string[];
   /** Requests per minute per client IP, all routes together. */
   rateLimitPerMinute: number;
   /** Largest accepted request body in bytes. */
@@ -82,6 +87,11 @@ export const CONFIG_VARIABLES = [
     'cookie signing secret, at least 32 characters; required in production',
   ],
   ['RATE_LIMIT_PER_MINUTE', '600', 'requests per minute per client IP'],
+  [
+    'TRUST_PROXY',
+    '(empty: none)',
+    'reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-* headers are believed',
+  ],
   ['BODY_LIMIT_BYTES', '1048576', 'largest request body'],
   ['PUBLIC_URL', '(derived from HOST and PORT)', 'public base URL'],
   [
@@ -183,6 +193,14 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
   }
+  const trustProxy = (get('TRUST_PROXY') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of trustProxy) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p))
+      problems.push(`TRUST_PROXY: "${p}" is not an IP address or CIDR range`);
+  }
   const secretKey = get('SECRET_KEY') ?? DEV_SECRET_KEY;
   if (secretKey.length < 32) problems.push('SECRET_KEY: must be at least 32 characters');
   if (production && secretKey === DEV_SECRET_KEY) {
@@ -231,6 +249,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     databaseUrl,
     databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 500),
     secretKey,
+    trustProxy,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 100_000_000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
     publicUrl: publicUrl?.replace(/\/+$/, ''),

@@ -238,3 +238,40 @@ describe('redactUrl', () => {
     assert.equal(redactUrl('/divisions/330106001'), '/divisions/330106001');
   });
 });
+
+describe('client addresses behind a proxy', () => {
+  /** The address the audit chain records for a failed login sent by 10.0.0.5 claiming 203.0.113.9. */
+  const recorded = async (env: Record<string, string>) => {
+    const t = await createTestApp({ seed: false, env });
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        remoteAddress: '10.0.0.5',
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+        payload: { username: 'nobody.here', password: 'Wrong#pass1' },
+      });
+      assert.equal(res.statusCode, 401);
+      const e = await t.db.kysely
+        .selectFrom('audit.entry')
+        .select('ip')
+        .where('action', '=', 'session.login_failed')
+        .executeTakeFirstOrThrow();
+      return e.ip;
+    } finally {
+      await t.drop();
+    }
+  };
+
+  it('ignores X-Forwarded-For unless the sender is a configured proxy', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      SECRET_KEY: 'x'.repeat(40),
+      PII_KEYS: 'k1:00112233445566778899aabbccddef00',
+      PII_LOOKUP_KEY: 'ab'.repeat(32),
+    };
+    assert.equal(await recorded(production), '10.0.0.5');
+    assert.equal(await recorded({ ...production, TRUST_PROXY: '10.0.0.0/8' }), '203.0.113.9');
+    assert.equal(await recorded({ TRUST_PROXY: '192.168.1.1' }), '10.0.0.5');
+  });
+});

@@ -89,7 +89,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
             },
           },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: production,
+    // Only the proxies named in TRUST_PROXY: anyone else could write X-Forwarded-For and choose the
+    // address the rate limits and the audit chain see.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },

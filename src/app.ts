@@ -11,6 +11,7 @@ import { migrate, migrationStatus, openDatabase, type Database } from './kernel/
 import { startAuditSealer } from './kernel/audit/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
+import { createWorkflowModule } from './modules/workflow/index.ts';
 import {
   createIdentityModule,
   DEMO_ACCOUNTS,
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     await identity.seedDemoAccounts(DEMO_TENANT_ID, (name) => departments.find((d) => d.name === name)?.id);
   }
   const audit = createAuditModule(db);
+  const workflow = createWorkflowModule();
   const workbenchLinks = [...org.workbenchLinks, ...identity.workbenchLinks, ...audit.workbenchLinks];
 
   const app = await createHttpServer({
@@ -89,6 +91,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   await org.routes(app);
   await identity.routes(app);
   await audit.routes(app);
+  await workflow.routes(app);
   portalPages(app, { org, version: VERSION });
   workbenchPages(app, workbenchLinks);
   await app.ready();

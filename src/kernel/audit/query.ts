@@ -10,25 +10,12 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB, Database } from '../db/index.ts';
 import { levelOf, subtreePrefix } from '../divisions/index.ts';
-import type { AuditResult } from './index.ts';
+import type { AuditEntry, AuditResult } from './index.ts';
 
 /** One stored entry as the auditor sees it; seq, prevHash and hash are null until it is sealed. */
-export interface AuditRecord {
+export interface AuditRecord extends Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> {
   id: number;
-  tenantId: string;
   seq: number | null;
-  at: Date;
-  actorId: string;
-  actorRole: string;
-  actorDivision: string;
-  action: string;
-  objectType: string;
-  objectId: string;
-  result: AuditResult;
-  ip: string;
-  userAgent: string;
-  requestId: string;
-  detail: Record<string, unknown>;
   prevHash: string | null;
   hash: string | null;
 }

@@ -206,6 +206,16 @@ export function SavedNotice() {
 }
 
 /** A workbench page: breadcrumbs from the workbench home down to this page. */
+/** A portal page with the usual breadcrumbs: home, then the page. */
+export function portalPage(t: Translate, title: string, body: VNode): PageContent {
+  return {
+    area: 'portal',
+    title,
+    breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: title }],
+    body,
+  };
+}
+
 export function workbenchPage(
   t: Translate,
   title: string,

@@ -4,15 +4,7 @@ import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import { DomainError, ERROR_STATUS } from '../../kernel/errors.ts';
 import { auditContextOf, formValues, submitForm } from '../../kernel/http/index.ts';
-import type { Translate } from '../../kernel/i18n/index.ts';
-import {
-  Field,
-  Form,
-  SavedNotice,
-  usePage,
-  type FormState,
-  type PageContent,
-} from '../../kernel/pages/index.tsx';
+import { Field, portalPage, Form, SavedNotice, usePage, type FormState } from '../../kernel/pages/index.tsx';
 import type { AccountService } from './account.service.ts';
 import { presentAccount } from './account.routes.ts';
 import type { SessionRow } from './account.store.ts';
@@ -27,12 +19,7 @@ interface Deps {
   db: Database;
 }
 
-const page = (t: Translate, title: string, body: PageContent['body']): PageContent => ({
-  area: 'portal',
-  title,
-  breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: title }],
-  body,
-});
+const page = portalPage;
 
 function LoginForm(props: { state: FormState; next: string; ended: boolean }) {
   const { t } = usePage();

@@ -10,6 +10,7 @@ import { DomainError } from '../../kernel/errors.ts';
 import { auditContextOf, submitForm } from '../../kernel/http/index.ts';
 import {
   CsrfField,
+  portalPage,
   Field,
   Form,
   SavedNotice,
@@ -57,12 +58,8 @@ export function afterStep(session: Session, next: string): string {
 
 const nextOf = (req: FastifyRequest) => safeNext((req.query as { next?: string }).next, '');
 
-const portalPage = (req: FastifyRequest, title: string, body: PageContent['body']): PageContent => ({
-  area: 'portal',
-  title,
-  breadcrumbs: [{ href: '/', label: req.t('nav.home') }, { label: title }],
-  body,
-});
+const stepPage = (req: FastifyRequest, title: string, body: PageContent['body']) =>
+  portalPage(req.t, title, body);
 
 /** The session if it is at one of `stages`; otherwise null (the caller sends the reader on). */
 function sessionAt(req: FastifyRequest, ...stages: SessionStage[]): Session | null {
@@ -201,7 +198,7 @@ export function signinPages(app: FastifyInstance, deps: Deps): void {
   });
 
   const codePage = (req: FastifyRequest, state: FormState) =>
-    portalPage(req, req.t('identity.mfa.code_title'), <CodeForm state={state} next={nextOf(req)} />);
+    stepPage(req, req.t('identity.mfa.code_title'), <CodeForm state={state} next={nextOf(req)} />);
   app.get('/login/mfa', { schema: { hide: true }, config: { access: 'public' } }, async (req, reply) => {
     if (!sessionAt(req, 'mfa')) return goOn(req, reply);
     return reply.page(codePage(req, { values: {}, problems: [] }));
@@ -229,7 +226,7 @@ export function signinPages(app: FastifyInstance, deps: Deps): void {
 
   const enrolPage = async (req: FastifyRequest, session: Session, state: FormState, again = false) => {
     const e = await mfa.startEnrolment(session, req.site.name || 'Yiwang', { again });
-    return portalPage(
+    return stepPage(
       req,
       req.t('identity.mfa.enrol_title'),
       <Enrolment
@@ -243,7 +240,7 @@ export function signinPages(app: FastifyInstance, deps: Deps): void {
   };
   const statusPage = async (req: FastifyRequest, session: Session, state: FormState) => {
     const s = await mfa.status(session);
-    return portalPage(
+    return stepPage(
       req,
       req.t('identity.mfa.title'),
       <MfaStatus enabled={s.enabled} left={s.recoveryCodesLeft} required={s.required} state={state} />,
@@ -268,7 +265,7 @@ export function signinPages(app: FastifyInstance, deps: Deps): void {
       const done = await mfa.confirmEnrolment(auditContextOf(req), session, code);
       if (done.token) setSessionCookie(reply, done.token, deps.secureCookies);
       return reply.page(
-        portalPage(
+        stepPage(
           req,
           req.t('identity.mfa.enabled_title'),
           <RecoveryCodes codes={done.recoveryCodes} next={nextOf(req)} />,
@@ -293,7 +290,7 @@ export function signinPages(app: FastifyInstance, deps: Deps): void {
           await mfa.disable(auditContextOf(req), session, v.password ?? '');
           return '/account?saved=1';
         },
-        () => portalPage(req, req.t('identity.mfa.title'), <CsrfField />),
+        () => stepPage(req, req.t('identity.mfa.title'), <CsrfField />),
       );
     },
   );

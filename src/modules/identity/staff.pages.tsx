@@ -5,7 +5,6 @@
  * separation of duties) is the staff service's; these pages show its answers beside the fields or as a
  * message on the page.
  */
-import { STAFF_READERS } from './staff.routes.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { AuditContext } from '../../kernel/audit/index.ts';
@@ -14,6 +13,7 @@ import { DomainError, ERROR_STATUS } from '../../kernel/errors.ts';
 import { auditContextOf, formValues, submitForm } from '../../kernel/http/index.ts';
 import type { Translate } from '../../kernel/i18n/index.ts';
 import {
+  portalPage,
   CsrfField,
   emptyForm,
   Field,
@@ -27,7 +27,7 @@ import {
 } from '../../kernel/pages/index.tsx';
 import type { Account } from './account.store.ts';
 import type { Role } from './role.store.ts';
-import { linkSiteOf, passwordLinkUrl, roleName } from './staff.routes.ts';
+import { linkSiteOf, passwordLinkUrl, roleName, STAFF_READERS } from './staff.routes.ts';
 import { beijingTime, type IssuedLink, type StaffService } from './staff.service.ts';
 import type { StaffRow } from './staff.store.ts';
 
@@ -816,20 +816,17 @@ export function staffPages(app: FastifyInstance, deps: StaffPagesDeps): void {
     const title = req.t(
       link.purpose === 'setup' ? 'identity.password_link.title_setup' : 'identity.password_link.title_reset',
     );
-    return {
-      area: 'portal',
+    // Never send a password back into the page.
+    return portalPage(
+      req.t,
       title,
-      breadcrumbs: [{ href: '/', label: req.t('nav.home') }, { label: title }],
-      // Never send a password back into the page.
-      body: (
-        <PasswordLinkForm
-          token={link.token}
-          purpose={link.purpose}
-          account={link.account}
-          state={{ ...state, values: {} }}
-        />
-      ),
-    };
+      <PasswordLinkForm
+        token={link.token}
+        purpose={link.purpose}
+        account={link.account}
+        state={{ ...state, values: {} }}
+      />,
+    );
   };
   app.get('/password/:token', { schema: HIDE, config: { access: 'public' } }, async (req, reply) => {
     secretPage(reply);

@@ -8,17 +8,25 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './kernel/config/index.ts';
 import { projectRoot } from './kernel/config/paths.ts';
 import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
-import { startAuditSealer } from './kernel/audit/index.ts';
+import { startAuditSealer, systemContext } from './kernel/audit/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
-import { createWorkflowModule } from './modules/workflow/index.ts';
+import { createWorkflowModule, type WorkflowModule } from './modules/workflow/index.ts';
+import { createNotifyModule, type NotifyModule } from './modules/notify/index.ts';
 import {
+  contactOf,
   createIdentityModule,
   DEMO_ACCOUNTS,
   DEMO_STAFF,
   type IdentityModule,
 } from './modules/identity/index.ts';
-import { createOrgModule, DEMO_TENANT_ID, seedDemoRegion, type OrgModule } from './modules/org/index.ts';
+import {
+  createOrgModule,
+  DEMO_TENANT_ID,
+  seedDemoRegion,
+  type Department,
+  type OrgModule,
+} from './modules/org/index.ts';
 import { errorPage, portalPages, PortalLayout } from './portal/index.tsx';
 import { workbenchLayout, workbenchPages } from './workbench/index.tsx';
 
@@ -33,6 +41,8 @@ export interface Yiwang {
   db: Database;
   org: OrgModule;
   identity: IdentityModule;
+  notify: NotifyModule;
+  workflow: WorkflowModule;
   close(): Promise<void>;
 }
 
@@ -73,8 +83,43 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     await identity.seedDemoAccounts(DEMO_TENANT_ID, (name) => departments.find((d) => d.name === name)?.id);
   }
   const audit = createAuditModule(db);
-  const workflow = createWorkflowModule();
-  const workbenchLinks = [...org.workbenchLinks, ...identity.workbenchLinks, ...audit.workbenchLinks];
+  const notify = createNotifyModule(db, config, {
+    contactOf,
+    siteOf: (tenantId) => org.tenants.get(tenantId),
+  });
+  const departmentRef = (d: Department) => ({
+    id: d.id,
+    name: d.name,
+    divisionCode: d.divisionCode,
+    type: d.type,
+    active: d.active,
+  });
+  const workflow = createWorkflowModule(db, {
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    departmentsOfType: async (tenantId, type, ex) =>
+      (
+        await org.departments.list(tenantId, { type, includeInactive: false, limit: 1000, offset: 0 }, ex)
+      ).items.map(departmentRef),
+    listDepartments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: true, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    staffWithRole: (tenantId, where, ex) => identity.staffWithRole(tenantId, where, ex),
+    notify: (ex, message) => notify.notify(ex, message),
+  });
+  // The demo processes (临时救助, 并联审批) on the demo site; an unchanged file stores nothing.
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
+    await workflow.loadProcesses(systemContext(DEMO_TENANT_ID));
+  const workbenchLinks = [
+    ...notify.workbenchLinks,
+    ...workflow.workbenchLinks,
+    ...org.workbenchLinks,
+    ...identity.workbenchLinks,
+    ...audit.workbenchLinks,
+  ];
 
   const app = await createHttpServer({
     config,
@@ -92,18 +137,27 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   await identity.routes(app);
   await audit.routes(app);
   await workflow.routes(app);
+  await notify.routes(app);
   portalPages(app, { org, version: VERSION });
   workbenchPages(app, workbenchLinks);
   await app.ready();
   // Links committed audit entries into their chains a few times a second (one node at a time).
   const stopSealer = startAuditSealer(db, (e) => app.log.error({ err: e }, 'audit sealing failed'));
+  // Sends queued notification e-mails (when SMTP is configured); the outbox rows are the truth.
+  const stopNotify = notify.startWorker(app.log);
+  // Raises yellow and red warnings and runs escalations as deadlines pass (rows in workflow.timer).
+  const stopTimers = workflow.timers.start((e) => app.log.error({ err: e }, 'workflow timer sweep failed'));
 
   return {
     app,
     db,
     org,
     identity,
+    notify,
+    workflow,
     async close() {
+      await stopTimers();
+      await stopNotify();
       await stopSealer();
       await app.close();
       if (!options.db) await db.close();

@@ -29,6 +29,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
+  /** Largest file in a multipart upload, in bytes (the body limit does not apply to streamed files). */
+  uploadLimitBytes: number;
   /** Public base URL printed at start (and used in links that leave the site). */
   publicUrl: string | undefined;
   /** Seconds a public page or reference-data answer may be served from the micro-cache (0: off). */
@@ -93,6 +95,11 @@ export const CONFIG_VARIABLES = [
     'reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-* headers are believed',
   ],
   ['BODY_LIMIT_BYTES', '1048576', 'largest request body'],
+  [
+    'UPLOAD_LIMIT_BYTES',
+    '20971520',
+    'largest uploaded file (one part of a multipart form); larger ones get 413',
+  ],
   ['PUBLIC_URL', '(derived from HOST and PORT)', 'public base URL'],
   [
     'PUBLIC_CACHE_SECONDS',
@@ -252,6 +259,7 @@ export function loadConfig(env: Source = process.env, cwd = process.cwd()): Conf
     trustProxy,
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 1, 100_000_000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 1_073_741_824),
+    uploadLimitBytes: int('UPLOAD_LIMIT_BYTES', 20 * 1_048_576, 1024, 4 * 1_073_741_824),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     publicCacheSeconds: int('PUBLIC_CACHE_SECONDS', 10, 0, 3600),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 1440),

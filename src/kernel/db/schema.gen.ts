@@ -127,6 +127,31 @@ export interface KernelSchemaMigration {
   applied_at: Generated<Date>;
 }
 
+export interface NotifyInboxEntry {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  account_id: number;
+  kind: string;
+  params: JsonWithDefault;
+  link: string | null;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
+export interface NotifyOutbox {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  entry_id: number;
+  to_address: string;
+  to_name: Generated<string>;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
 export interface OrgDepartment {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -175,6 +200,110 @@ export interface OrgTenantHost {
   tenant_id: string;
 }
 
+export interface WorkflowCalendarDay {
+  tenant_id: string;
+  year: number;
+  date: string;
+  kind: string;
+  name: string;
+  name_en: Generated<string>;
+}
+
+export interface WorkflowCalendarVersion {
+  tenant_id: string;
+  version: number;
+}
+
+export interface WorkflowCalendarYear {
+  tenant_id: string;
+  year: number;
+  published: boolean;
+  updated_at: Generated<Date>;
+}
+
+export interface WorkflowCase {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  number: string | null;
+  definition_code: string;
+  definition_version: number;
+  title: string;
+  applicant_kind: string;
+  applicant_account_id: number | null;
+  applicant_name: string;
+  department_id: number;
+  division_code: string;
+  status: string;
+  outcome: string | null;
+  created_at: Date;
+  closed_at: Date | null;
+  due_at: Date | null;
+  late: Generated<boolean>;
+  urged: Generated<boolean>;
+}
+
+export interface WorkflowCaseNumber {
+  tenant_id: string;
+  year: number;
+  last: number;
+}
+
+export interface WorkflowDefinition {
+  tenant_id: string;
+  code: string;
+  version: number;
+  body: Json;
+  digest: string;
+  source: string;
+  created_at: Generated<Date>;
+  created_by: string;
+}
+
+export interface WorkflowEvent {
+  tenant_id: string;
+  case_id: number;
+  id: GeneratedAlways<number>;
+  at: Date;
+  type: string;
+  actor_account_id: number | null;
+  actor_name: string;
+  body: Json;
+}
+
+export interface WorkflowTask {
+  tenant_id: string;
+  case_id: number;
+  no: number;
+  case_number: string;
+  case_title: string;
+  definition_code: string;
+  step: string;
+  branch: string | null;
+  department_id: number;
+  division_code: string;
+  role: string;
+  assignee_account_id: number | null;
+  status: string;
+  stopped: Generated<boolean>;
+  opened_at: Date;
+  closed_at: Date | null;
+  due_at: Date | null;
+  yellow_at: Date | null;
+  light: Generated<string>;
+  on_time: boolean | null;
+  handling_days: number | null;
+  urged: Generated<boolean>;
+}
+
+export interface WorkflowTimer {
+  tenant_id: string;
+  case_id: number;
+  task_no: number;
+  kind: string;
+  fire_at: Date;
+  fired_at: Date | null;
+}
+
 export interface DB {
   'audit.checkpoint': AuditCheckpoint;
   'audit.entry': AuditEntry;
@@ -187,8 +316,19 @@ export interface DB {
   'identity.security_setting': IdentitySecuritySetting;
   'identity.session': IdentitySession;
   'kernel.schema_migration': KernelSchemaMigration;
+  'notify.inbox_entry': NotifyInboxEntry;
+  'notify.outbox': NotifyOutbox;
   'org.department': OrgDepartment;
   'org.division': OrgDivision;
   'org.tenant': OrgTenant;
   'org.tenant_host': OrgTenantHost;
+  'workflow.calendar_day': WorkflowCalendarDay;
+  'workflow.calendar_version': WorkflowCalendarVersion;
+  'workflow.calendar_year': WorkflowCalendarYear;
+  'workflow.case': WorkflowCase;
+  'workflow.case_number': WorkflowCaseNumber;
+  'workflow.definition': WorkflowDefinition;
+  'workflow.event': WorkflowEvent;
+  'workflow.task': WorkflowTask;
+  'workflow.timer': WorkflowTimer;
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -118,6 +119,7 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   });
   await app.register(cookie, { secret: config.secretKey });
   await app.register(formbody);
+  await registerMultipart(app, config);
   const issueCsrfToken = registerCsrf(app, config.secretKey, production);
   await app.register(fastifyStatic, {
     root: path.join(projectRoot, 'public'),
@@ -296,6 +298,30 @@ function registerAccessControl(app: FastifyInstance) {
   });
 }
 
+/**
+ * Multipart bodies are streamed, never buffered: a route reads them with readUpload (src/kernel/files),
+ * which writes each file into the blob store as it arrives. A file part past UPLOAD_LIMIT_BYTES is cut
+ * off there (413); text fields keep the ordinary body limit.
+ */
+async function registerMultipart(app: FastifyInstance, config: Config) {
+  await app.register(multipart, {
+    throwFileSizeLimit: true,
+    limits: { fileSize: config.uploadLimitBytes, fieldSize: config.bodyLimitBytes, files: 20, fields: 200 },
+  });
+  app.decorate('uploadLimitBytes', config.uploadLimitBytes);
+  // A refused upload is answered before all of it has arrived, and the parser has stopped reading: a
+  // paused socket would stay open until the request timeout. So the answer closes the connection, the
+  // rest is thrown away unread (no memory, no disk) meanwhile, and a sender that goes on is cut off.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.isMultipart() && !req.raw.complete) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (req) => {
+    if (!req.isMultipart() || req.raw.complete) return;
+    req.raw.resume();
+    setTimeout(() => req.raw.destroy(), 5000).unref();
+  });
+}
+
 function wantsJson(req: FastifyRequest): boolean {
   if (req.url.startsWith('/api/')) return true;
   const accept = req.headers.accept ?? '';
@@ -371,6 +397,8 @@ export interface RouteAccess {
 declare module 'fastify' {
   interface FastifyInstance {
     accessTable: readonly RouteAccess[];
+    /** The largest file part a multipart request may carry (UPLOAD_LIMIT_BYTES). */
+    uploadLimitBytes: number;
   }
   interface FastifyRequest {
     actor: Actor | null;

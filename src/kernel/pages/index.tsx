@@ -129,6 +129,8 @@ export function Field(props: {
   maxLength?: number;
   inputMode?: 'numeric' | 'text' | 'email' | 'tel';
   autocomplete?: string;
+  /** a multi-line text area of this many rows */
+  rows?: number;
 }) {
   const { t } = usePage();
   const problem = props.state?.problems.find((p) => p.field === props.name);
@@ -166,6 +168,10 @@ export function Field(props: {
             </option>
           ))}
         </select>
+      ) : props.rows ? (
+        <textarea {...common} rows={props.rows} maxLength={props.maxLength}>
+          {value}
+        </textarea>
       ) : (
         <input
           {...common}

@@ -50,6 +50,16 @@ export const PERMISSIONS = {
   'audit.read': 'audit',
   /** Export the audit log (the export is itself audited). */
   'audit.export': 'audit',
+  /** Work on cases (办件): act on the tasks of one's department, open internal cases. */
+  'case.handle': 'business',
+  /** Lead a department's casework: assign tasks to people, approve extensions (延期). */
+  'case.lead': 'business',
+  /** Electronic supervision (电子监察): deadlines and statistics of the jurisdiction, urge cases, cards. */
+  'case.supervise': 'business',
+  /** Process definitions (流程定义): load and edit them. */
+  'workflow.define': 'system',
+  /** The site's working-day calendar (工作日历): enter a year's holidays and make-up workdays. */
+  'workflow.calendar.manage': 'system',
 } as const satisfies Record<string, Duty>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -74,13 +84,21 @@ export const SYSTEM_ROLES = {
   citizen: { kind: 'person', permissions: ['account.self'], requiresMfa: false },
   enterprise: { kind: 'enterprise', permissions: ['account.self'], requiresMfa: false },
   /** 窗口人员: takes applications at a service centre window, checks identity documents. */
-  window_officer: { kind: 'staff', permissions: ['workbench.enter', 'pii.view'], requiresMfa: false },
+  window_officer: {
+    kind: 'staff',
+    permissions: ['workbench.enter', 'pii.view', 'case.handle'],
+    requiresMfa: false,
+  },
   /** 承办人: handles cases assigned to the department. */
-  handler: { kind: 'staff', permissions: ['workbench.enter', 'pii.view'], requiresMfa: false },
+  handler: { kind: 'staff', permissions: ['workbench.enter', 'pii.view', 'case.handle'], requiresMfa: false },
   /** 部门负责人 */
-  department_head: { kind: 'staff', permissions: ['workbench.enter', 'pii.view'], requiresMfa: false },
+  department_head: {
+    kind: 'staff',
+    permissions: ['workbench.enter', 'pii.view', 'case.handle', 'case.lead'],
+    requiresMfa: false,
+  },
   /** 监察员: electronic supervision of deadlines across departments. */
-  supervisor: { kind: 'staff', permissions: ['workbench.enter'], requiresMfa: false },
+  supervisor: { kind: 'staff', permissions: ['workbench.enter', 'case.supervise'], requiresMfa: false },
   /** 信息发布员 */
   publisher: { kind: 'staff', permissions: ['workbench.enter'], requiresMfa: false },
   /** 审计管理员: reads and exports the audit log, changes nothing. */
@@ -105,13 +123,21 @@ export const SYSTEM_ROLES = {
       'org.division.manage',
       'org.department.manage',
       'staff.manage',
+      'workflow.define',
+      'workflow.calendar.manage',
     ],
     requiresMfa: true,
   },
   /** 租户管理员: this site's settings and departments. */
   tenant_admin: {
     kind: 'staff',
-    permissions: ['workbench.enter', 'org.site.manage', 'org.department.manage'],
+    permissions: [
+      'workbench.enter',
+      'org.site.manage',
+      'org.department.manage',
+      'workflow.define',
+      'workflow.calendar.manage',
+    ],
     requiresMfa: true,
   },
 } as const satisfies Record<string, RoleDefinition>;

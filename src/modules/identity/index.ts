@@ -8,12 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { Config } from '../../kernel/config/index.ts';
 import { Sm4Keyring } from '../../kernel/crypto/index.ts';
-import type { Database } from '../../kernel/db/index.ts';
+import type { Database, Executor } from '../../kernel/db/index.ts';
 import { createMailer } from '../../kernel/mail/index.ts';
 import { SYSTEM_ROLES, type Permission } from '../../kernel/policy/index.ts';
 import { accountPages } from './account.pages.tsx';
 import { accountRoutes } from './account.routes.ts';
 import { createAccountService } from './account.service.ts';
+import { findAccount, type AccountKind } from './account.store.ts';
 import { identifierRoutes } from './identifiers.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
 import { peopleHttp } from './people.http.tsx';
@@ -25,6 +26,7 @@ import { signinPages } from './signin.pages.tsx';
 import { syncSystemRoles } from './role.store.ts';
 import { registerSessions } from './session.http.ts';
 import { rotateKeys, type RotationResult } from './keys.ts';
+import { staffWithRole } from './staff.store.ts';
 import { createStaffService, type DepartmentRef } from './staff.service.ts';
 
 export { LOCKOUT, stageAfter } from './account.service.ts';
@@ -81,7 +83,7 @@ export const DEMO_STAFF = [
     username: 'demo.window',
     password: 'Demo#2026window',
     displayName: '陈窗口',
-    department: '上城区政务服务中心',
+    department: '西湖区政务服务中心',
     roles: ['window_officer'],
   },
   {
@@ -90,6 +92,20 @@ export const DEMO_STAFF = [
     displayName: '刘承办',
     department: '西湖区民政局',
     roles: ['handler'],
+  },
+  {
+    username: 'demo.head',
+    password: 'Demo#2026head',
+    displayName: '周科长',
+    department: '西湖区民政局',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.supervisor',
+    password: 'Demo#2026supervisor',
+    displayName: '吴监察',
+    department: '杭州市人民政府办公厅',
+    roles: ['supervisor'],
   },
 ] as const;
 export type { Account } from './account.store.ts';
@@ -129,6 +145,15 @@ export function createIdentityModule(db: Database, config: Config, ports: Identi
     accounts,
     staff,
     mfa,
+    /**
+     * Active staff holding a role in some departments, or in departments of some divisions: whom a
+     * task, an escalation or an urge reaches (for the workflow module, which reads no identity table).
+     */
+    staffWithRole: (
+      tenantId: string,
+      where: { role: string; departmentIds?: readonly number[]; divisionCodes?: readonly string[] },
+      ex: Executor = db.kysely,
+    ) => staffWithRole(ex, tenantId, where),
     /** Writes the system roles from the policy's table (every start; idempotent on every node). */
     syncRoles: () => syncSystemRoles(db.kysely, SYSTEM_ROLES),
     workbenchLinks: [
@@ -170,6 +195,29 @@ export function createIdentityModule(db: Database, config: Config, ports: Identi
 }
 
 export type IdentityModule = ReturnType<typeof createIdentityModule>;
+
+/** Who an account is, for telling them something (the notify module's inbox and e-mail copies). */
+export interface AccountContact {
+  kind: AccountKind;
+  displayName: string;
+  /** Staff only: the work e-mail address; null when there is none. */
+  email: string | null;
+  active: boolean;
+}
+
+/**
+ * An account's kind, name, work e-mail and status. Reads through the executor it is given, so a caller
+ * inside a transaction sees its own writes (and on PGlite, whose one connection that transaction holds,
+ * does not wait for itself).
+ */
+export async function contactOf(
+  ex: Executor,
+  tenantId: string,
+  accountId: number,
+): Promise<AccountContact | undefined> {
+  const a = await findAccount(ex, tenantId, accountId);
+  return a && { kind: a.kind, displayName: a.displayName, email: a.email, active: a.status === 'active' };
+}
 
 /** `yiwang keys rotate`: re-encrypts personal data still under an old SM4 key with the current one. */
 export function rotatePersonalDataKeys(

@@ -174,3 +174,36 @@ export async function lockAccount(db: Executor, tenantId: string, id: number): P
     .forUpdate()
     .execute();
 }
+
+/** Active staff holding a role, in given departments or in departments of given divisions. */
+export async function staffWithRole(
+  db: Executor,
+  tenantId: string,
+  where: { role: string; departmentIds?: readonly number[]; divisionCodes?: readonly string[] },
+): Promise<{ accountId: number; name: string; departmentId: number; divisionCode: string }[]> {
+  let q = db
+    .selectFrom('identity.account as a')
+    .innerJoin('identity.role_grant as g', (j) =>
+      j.onRef('g.tenant_id', '=', 'a.tenant_id').onRef('g.account_id', '=', 'a.id'),
+    )
+    .select(['a.id', 'a.display_name', 'a.department_id', 'a.division_code'])
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.kind', '=', 'staff')
+    .where('a.status', '=', 'active')
+    .where('g.role_code', '=', where.role);
+  if (where.departmentIds) {
+    if (where.departmentIds.length === 0) return [];
+    q = q.where('a.department_id', 'in', where.departmentIds);
+  }
+  if (where.divisionCodes) {
+    if (where.divisionCodes.length === 0) return [];
+    q = q.where('a.division_code', 'in', where.divisionCodes);
+  }
+  const rows = await q.orderBy('a.id').limit(500).execute();
+  return rows.map((r) => ({
+    accountId: Number(r.id),
+    name: r.display_name,
+    departmentId: Number(r.department_id),
+    divisionCode: r.division_code ?? '',
+  }));
+}

@@ -122,10 +122,13 @@ export function createDepartmentService(db: Database) {
 
   return {
     get: (tenantId: string, id: number) => get(tenantId, id),
-    /** The department, or undefined (no error): for other modules checking a reference. */
-    find: (tenantId: string, id: number) => store.findDepartment(db.kysely, tenantId, id),
-    list: (tenantId: string, filter: Parameters<typeof store.listDepartments>[2]) =>
-      store.listDepartments(db.kysely, tenantId, filter),
+    /**
+     * The department, or undefined (no error): for other modules checking a reference, on their
+     * transaction when they are in one.
+     */
+    find: (tenantId: string, id: number, ex: Executor = db.kysely) => store.findDepartment(ex, tenantId, id),
+    list: (tenantId: string, filter: Parameters<typeof store.listDepartments>[2], ex: Executor = db.kysely) =>
+      store.listDepartments(ex, tenantId, filter),
     /** One department the actor may manage (404 outside their jurisdiction). */
     manageable: (ctx: AuditContext, id: number) => manageable(ctx, id, db.kysely),
     /** The departments the actor may manage: those of their jurisdiction, inactive ones too. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { nationalCalendar, parseDate } from './calendar.ts';
+import { englishHolidayName, nationalCalendar, parseDate, WorkCalendar } from './calendar.ts';
 
 const cal = nationalCalendar();
 const due = (start: string, amount: number, unit: 'working-days' | 'calendar-days') =>
@@ -66,6 +66,81 @@ describe('the working-day calendar', () => {
   it('says when a period reaches a year whose schedule is not published yet', () => {
     assert.equal(cal.due(parseDate('2026-12-20')!, 30, 'working-days').complete, false);
     assert.equal(cal.due(parseDate('2026-03-02')!, 30, 'working-days').complete, true);
+  });
+});
+
+describe('a calendar with a site’s own year', () => {
+  const own = {
+    year: 2026,
+    published: true,
+    source: 'site' as const,
+    holidays: [{ date: '2026-03-02', name: '地方假日', nameEn: '' }],
+    workdays: [{ date: '2026-03-07', name: '地方假日', nameEn: '' }],
+  };
+
+  it('replaces that whole year and leaves the calendar it came from as it was', () => {
+    const site = cal.withYears([own]);
+    assert.equal(site.isWorkingDay(parseDate('2026-03-02')!), false);
+    assert.equal(site.isWorkingDay(parseDate('2026-03-07')!), true);
+    assert.equal(site.isWorkingDay(parseDate('2026-10-01')!), true); // the national 国庆 is not in its year
+    assert.deepEqual(site.days(2026).holidays, own.holidays);
+    assert.equal(site.days(2026).source, 'site');
+    assert.equal(site.days(2025).source, 'national');
+    assert.equal(cal.isWorkingDay(parseDate('2026-10-01')!), false);
+    assert.equal(cal.isWorkingDay(parseDate('2026-03-02')!), true);
+    assert.equal(cal.withYears([]), cal);
+    assert.ok(Object.isFrozen(site.days(2026).holidays[0]));
+  });
+
+  it('changes no day outside the year it replaces', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2005, max: 2027 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 364 }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 2000 }),
+        (year, offsets, probe) => {
+          const dates = offsets.map((o) => new Date(Date.UTC(year, 0, 1 + o)).toISOString().slice(0, 10));
+          const site = cal.withYears([
+            {
+              year,
+              published: true,
+              holidays: dates
+                .filter((d) => d.startsWith(`${year}-`))
+                .map((date) => ({ date, name: 'x', nameEn: '' })),
+              workdays: [],
+            },
+          ]);
+          const day = new Date(Date.UTC(2015, 0, 1 + probe * 3));
+          if (day.getUTCFullYear() !== year) assert.equal(site.isWorkingDay(day), cal.isWorkingDay(day));
+          else
+            assert.equal(
+              site.isWorkingDay(day),
+              !dates.includes(day.toISOString().slice(0, 10)) && ![0, 6].includes(day.getUTCDay()),
+            );
+        },
+      ),
+    );
+  });
+
+  it('builds the same way from the constructor: a later entry for a year wins', () => {
+    const two = new WorkCalendar([
+      {
+        year: 2030,
+        published: false,
+        holidays: [{ date: '2030-01-01', name: '元旦', nameEn: '' }],
+        workdays: [],
+      },
+      { year: 2030, published: true, holidays: [], workdays: [] },
+    ]);
+    assert.equal(two.isWorkingDay(parseDate('2030-01-01')!), true);
+    assert.equal(two.knows(2030), true);
+  });
+
+  it('names holidays in English from the national data', () => {
+    assert.equal(englishHolidayName('国庆节'), 'National Day');
+    assert.equal(englishHolidayName('清明节'), 'Tomb-sweeping Day');
+    assert.equal(englishHolidayName('春节调休'), 'Spring Festival');
+    assert.equal(englishHolidayName('地方假日'), '');
   });
 });
 

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { signInStaff } from '../../../test/support/staff.ts';
+import { DEMO_ACCOUNTS, DEMO_STAFF } from '../../app.ts';
+
+describe('cases over HTTP (API and pages)', () => {
+  let y: TestApp;
+  const cookies: Record<string, string> = {};
+  const login = async (username: string, password: string) => {
+    const res = await y.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username, password },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const c = [res.headers['set-cookie']].flat().find((x) => x?.startsWith('yw_session='))!;
+    return c.split(';')[0]!;
+  };
+  const api = (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    y.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
+  let number = '';
+
+  before(async () => {
+    y = await createTestApp({ seed: true });
+    const citizen = DEMO_ACCOUNTS.find((a) => a.username === 'demo.citizen')!;
+    cookies.citizen = await login(citizen.username, citizen.password);
+    for (const s of DEMO_STAFF.filter((x) =>
+      ['demo.window', 'demo.handler', 'demo.head', 'demo.supervisor'].includes(x.username),
+    ))
+      cookies[s.username.slice(5)] = await login(s.username, s.password);
+    cookies.sibling = (await signInStaff(y, { roles: ['supervisor'], divisionCode: '330102' })).cookie;
+  });
+  after(() => y.drop());
+
+  it('lets a citizen apply; the case goes to the window of the district, hidden from others', async () => {
+    const bad = await api('citizen', 'POST', '/api/v1/cases', {
+      definition: 'demo.assistance',
+      title: '临时救助申请',
+      data: { amount: 0 },
+      division: '330106',
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.headers['content-type'] as string, /application\/problem\+json/);
+    const fields = (bad.json() as { errors: { field: string }[] }).errors.map((e) => e.field).sort();
+    assert.deepEqual(fields, ['amount', 'reason']);
+    const res = await api('citizen', 'POST', '/api/v1/cases', {
+      definition: 'demo.assistance',
+      title: '临时救助申请',
+      data: { reason: '家中失火', amount: 3000 },
+      division: '330106',
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const c = res.json() as { number: string; tasks: { step: string }[]; available: { action: string }[] };
+    number = c.number;
+    assert.match(number, /^3300002026|^330000\d{4}/);
+    assert.equal(c.tasks[0]!.step, 'intake');
+    assert.deepEqual(
+      c.available.map((a) => a.action),
+      ['attach'],
+    );
+    const seen = await api('window', 'GET', `/api/v1/cases/${number}`);
+    assert.ok((seen.json() as { available: { name?: string }[] }).available.some((a) => a.name === 'accept'));
+    for (const who of ['handler', 'sibling'])
+      assert.equal((await api(who, 'GET', `/api/v1/cases/${number}`)).statusCode, 404, who);
+  });
+
+  it('refuses an action not allowed now with 409 naming the step and the action, the case unchanged', async () => {
+    const res = await api('window', 'POST', `/api/v1/cases/${number}/actions`, {
+      action: 'step',
+      task: 1,
+      name: 'approve',
+    });
+    assert.equal(res.statusCode, 409);
+    const p = res.json() as { detail: string };
+    assert.match(p.detail, /approve/);
+    assert.match(p.detail, /intake/);
+    const refuse = await api('window', 'POST', `/api/v1/cases/${number}/actions`, {
+      action: 'step',
+      task: 1,
+      name: 'refuse',
+      input: {},
+    });
+    assert.equal(refuse.statusCode, 400);
+    assert.equal((refuse.json() as { errors: { field: string }[] }).errors[0]!.field, 'reason');
+    const still = (await api('window', 'GET', `/api/v1/cases/${number}`)).json() as {
+      status: string;
+      events: unknown[];
+    };
+    assert.equal(still.status, 'open');
+    assert.equal(still.events.length, 2);
+  });
+
+  it('walks intake → review; the handler sees it in their tasks; a supervisor above urges it, the handler acknowledges', async () => {
+    assert.equal(
+      (
+        await api('window', 'POST', `/api/v1/cases/${number}/actions`, {
+          action: 'step',
+          task: 1,
+          name: 'accept',
+        })
+      ).statusCode,
+      200,
+    );
+    const tasks = (await api('handler', 'GET', '/api/v1/tasks')).json() as {
+      items: { caseNumber: string; step: string }[];
+    };
+    assert.ok(tasks.items.some((t) => t.caseNumber === number && t.step === 'review'));
+    assert.equal(
+      (await api('handler', 'POST', `/api/v1/cases/${number}/actions`, { action: 'claim', task: 2 }))
+        .statusCode,
+      200,
+    );
+    // the sibling district's supervisor cannot reach it; the city's can
+    assert.equal(
+      (await api('sibling', 'POST', `/api/v1/cases/${number}/actions`, { action: 'urge', note: '快' }))
+        .statusCode,
+      404,
+    );
+    assert.equal(
+      (
+        await api('supervisor', 'POST', `/api/v1/cases/${number}/actions`, {
+          action: 'urge',
+          note: '请三日内办结',
+        })
+      ).statusCode,
+      200,
+    );
+    const inbox = await api('handler', 'GET', '/api/v1/inbox');
+    assert.match(inbox.body, /请三日内办结/);
+    const ack = await api('handler', 'POST', `/api/v1/cases/${number}/actions`, {
+      action: 'acknowledge',
+      note: '收到',
+    });
+    assert.equal(ack.statusCode, 200);
+    // a card is permanent: in the log, and nobody can take it back
+    assert.equal(
+      (
+        await api('supervisor', 'POST', `/api/v1/cases/${number}/actions`, {
+          action: 'card',
+          color: 'yellow',
+          departmentId: 999999,
+          reason: 'x',
+        })
+      ).statusCode,
+      400,
+    );
+  });
+
+  it('shows supervisors their jurisdiction only', async () => {
+    const city = (await api('supervisor', 'GET', '/api/v1/supervision/departments')).json() as {
+      items: { department: string; open: number }[];
+    };
+    assert.ok(city.items.some((d) => d.department === '西湖区民政局' && d.open === 1));
+    const sibling = (await api('sibling', 'GET', '/api/v1/supervision/departments')).json() as {
+      items: unknown[];
+    };
+    assert.deepEqual(sibling.items, []);
+    assert.equal((await api('handler', 'GET', '/api/v1/supervision/departments')).statusCode, 403);
+    assert.equal(
+      (await api('supervisor', 'GET', '/api/v1/supervision/departments?division=330102')).statusCode,
+      200,
+    );
+    assert.equal(
+      (await api('sibling', 'GET', '/api/v1/supervision/departments?division=330106')).statusCode,
+      404,
+    );
+  });
+
+  it('renders the pages: my tasks, the case with its forms, supervision with its chart, the applicant’s case', async () => {
+    const tasks = await api('handler', 'GET', '/workbench/tasks');
+    assert.equal(tasks.statusCode, 200);
+    assert.ok(tasks.body.includes(number));
+    const page = await api('handler', 'GET', `/workbench/cases/${number}`);
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes('审核通过'));
+    const sup = await api('supervisor', 'GET', '/workbench/supervision');
+    assert.ok(sup.body.includes('<svg'));
+    const mine = await api('citizen', 'GET', '/account/cases');
+    assert.ok(mine.body.includes(number));
+    const detail = await api('citizen', 'GET', `/account/cases/${number}`);
+    assert.equal(detail.statusCode, 200);
+    assert.ok(!detail.body.includes('请三日内办结'), 'the urge is internal');
+  });
+});

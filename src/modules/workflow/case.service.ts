@@ -1,0 +1,445 @@
+/**
+ * Use-cases on cases (办件): open one, act on it, read it, list tasks. Every action runs in one
+ * transaction holding the case row's lock: load the log, fold, plan (which refuses anything the actor
+ * may not do now), append, project. Two people acting on the same task at once are serialised by that
+ * lock; the second finds the task already done and gets 409.
+ */
+import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import type { Database, Executor } from '../../kernel/db/index.ts';
+import { isWithin, subtreePrefix } from '../../kernel/divisions/index.ts';
+import { conflict, DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
+import { authorizeActing, type Actor } from '../../kernel/policy/index.ts';
+import type { WorkCalendar } from './calendar.ts';
+import * as store from './case.store.ts';
+import { stepName, type Definition } from './definition.ts';
+import type { DefinitionService, StoredDefinition } from './definition.service.ts';
+import { chinaDate, dueDay, workingDaysBetween } from './deadline.ts';
+import {
+  available,
+  canSee,
+  fold,
+  plan,
+  planCreate,
+  replayDeadlines,
+  type By,
+  type CaseEvent,
+  type CaseState,
+  type Command,
+  type NewEvent,
+  type PlanContext,
+  type ResolveAssignee,
+} from './engine.ts';
+
+export interface DepartmentRef {
+  id: number;
+  name: string;
+  divisionCode: string;
+  type: string;
+  active: boolean;
+}
+
+/**
+ * What the engine needs from the rest of the platform (the org, identity, calendar and notify
+ * modules). Each takes the executor of the transaction it is called in: on PGlite, one connection,
+ * a query outside the running transaction would wait for it forever.
+ */
+export interface CasePorts {
+  /** The site's calendar; called first in a transaction (it takes the calendar's lock in share mode). */
+  calendarFor(tenantId: string, ex: Executor): Promise<WorkCalendar>;
+  department(tenantId: string, id: number, ex: Executor): Promise<DepartmentRef | undefined>;
+  departmentsOfType(tenantId: string, type: string, ex: Executor): Promise<DepartmentRef[]>;
+  staffWithRole(
+    tenantId: string,
+    where: { role: string; departmentIds?: readonly number[]; divisionCodes?: readonly string[] },
+    ex: Executor,
+  ): Promise<{ accountId: number; name: string; departmentId: number; divisionCode: string }[]>;
+  /** Queues an in-app message (and e-mail) in the caller's transaction. */
+  notify?(
+    ex: Executor,
+    message: {
+      tenantId: string;
+      accountId: number;
+      kind: string;
+      params: Record<string, string | number>;
+      link?: string;
+    },
+  ): Promise<void>;
+  now?(): Date;
+}
+
+export interface CaseView {
+  number: string;
+  definition: StoredDefinition;
+  state: CaseState;
+  events: CaseEvent[];
+}
+
+export interface CreateCaseInput {
+  definition: string;
+  title: string;
+  data: Record<string, unknown>;
+  /** where the matter is handled; staff default to their own division */
+  division?: string | undefined;
+  /** the receiving department; default: the first step's department near `division` */
+  departmentId?: number | undefined;
+}
+
+const byOf = (actor: Actor | null | undefined): By =>
+  actor ? { accountId: actor.accountId, name: actor.name } : { accountId: null, name: '' };
+
+/** The case number as the pages and the API show it and accept it. */
+const NUMBER = /^\d{6}\d{4}\d{7,}$/;
+
+export function createCaseService(db: Database, definitions: DefinitionService, ports: CasePorts) {
+  const now = () => ports.now?.() ?? new Date();
+
+  const resolver =
+    (tenantId: string, ex: Executor): ResolveAssignee =>
+    async (assignee, c) => {
+      const d = assignee.department;
+      const unresolved = () =>
+        conflict('workflow.assignee.unresolved', { role: assignee.role, division: c.division });
+      if (d === 'case') {
+        if (!c.departmentId) throw unresolved();
+        return { departmentId: c.departmentId, division: c.division };
+      }
+      if ('id' in d) {
+        const dep = await ports.department(tenantId, d.id, ex);
+        if (!dep?.active) throw unresolved();
+        return { departmentId: dep.id, division: dep.divisionCode };
+      }
+      // The department of that type nearest above the case's division (the division itself first).
+      const candidates = (await ports.departmentsOfType(tenantId, d.type, ex))
+        .filter((x) => x.active && isWithin(c.division, x.divisionCode))
+        .sort(
+          (a, b) =>
+            subtreePrefix(b.divisionCode).length - subtreePrefix(a.divisionCode).length || a.id - b.id,
+        );
+      const best = candidates[0];
+      if (!best) throw unresolved();
+      return { departmentId: best.id, division: best.divisionCode };
+    };
+
+  const planContext = (
+    ex: Executor,
+    tenantId: string,
+    definition: Definition,
+    calendar: WorkCalendar,
+    at: Date,
+  ): PlanContext => ({ definition, calendar, now: at, resolve: resolver(tenantId, ex) });
+
+  /** Loads a case under its row lock; hidden (404) when the actor may not see it. */
+  async function loadLocked(tx: Executor, ctx: AuditContext, number: string) {
+    const row = NUMBER.test(number) ? await store.findCase(tx, ctx.tenantId, number, true) : undefined;
+    if (!row) throw notFound('workflow.case.not_found', { number });
+    const definition = await definitions.version(ctx.tenantId, row.definitionCode, row.definitionVersion, tx);
+    const events = await store.loadEvents(tx, ctx.tenantId, row.id);
+    const state = fold(events);
+    if (ctx.actor && !canSee(state, ctx.actor)) throw notFound('workflow.case.not_found', { number });
+    return { row, definition, events, state };
+  }
+
+  /** Appends planned events, re-projects and queues notifications. */
+  async function commit(
+    tx: Executor,
+    ctx: { tenantId: string },
+    loaded: { row: store.CaseRow; events: CaseEvent[]; definition: StoredDefinition },
+    planned: NewEvent[],
+    at: Date,
+    by: By,
+    /** the site's calendar, when the events may close tasks (for their handling days) */
+    calendar?: WorkCalendar,
+  ): Promise<CaseView> {
+    const stamped = store.stamp(planned, at, by);
+    await store.appendEvents(tx, ctx.tenantId, loaded.row.id, stamped);
+    const events = [...loaded.events, ...stamped];
+    const state = fold(events);
+    await store.project(
+      tx,
+      { ...loaded.row },
+      state,
+      store.touchedTasks(planned),
+      calendar && ((a, b) => workingDaysBetween(calendar, a, b)),
+    );
+    await notifyAbout(tx, ctx.tenantId, loaded.row.number, loaded.definition.body, state, stamped);
+    return { number: loaded.row.number, definition: loaded.definition, state, events };
+  }
+
+  /** Who hears of what: the assignee, the department's role holders, the applicant. */
+  async function notifyAbout(
+    tx: Executor,
+    tenantId: string,
+    number: string,
+    def: Definition,
+    s: CaseState,
+    events: CaseEvent[],
+  ): Promise<void> {
+    if (!ports.notify) return;
+    const staffLink = `/workbench/cases/${number}`;
+    const applicantLink = `/account/cases/${number}`;
+    const send = (
+      accountId: number,
+      kind: string,
+      params: Record<string, string | number>,
+      link = staffLink,
+    ) =>
+      ports.notify!(tx, { tenantId, accountId, kind, params: { number, title: s.title, ...params }, link });
+    const about = (no: number) => {
+      const t = s.tasks[no - 1]!;
+      return { step: stepName(def, t.step, t.branch), due: t.dueAt ? dueDay(t.dueAt) : '—' };
+    };
+    for (const e of events) {
+      if (e.type === 'task.assigned') await send(e.accountId, 'workflow.task_assigned', about(e.task));
+      else if (e.type === 'task.opened') {
+        const staff = await ports.staffWithRole(
+          tenantId,
+          { role: e.role, departmentIds: [e.departmentId] },
+          tx,
+        );
+        for (const p of staff) await send(p.accountId, 'workflow.task_assigned', about(e.task));
+      } else if (e.type === 'case.urged') {
+        for (const id of await handlersOf(tx, tenantId, s))
+          await send(id, 'workflow.case_urged', { note: e.note });
+      } else if (e.type === 'case.closed' && s.applicant.accountId !== null)
+        await send(
+          s.applicant.accountId,
+          'workflow.case_completed',
+          { outcomeKey: `workflow.outcome.${e.outcome}` },
+          applicantLink,
+        );
+      else if (
+        e.type === 'clock.stopped' &&
+        s.applicant.accountId !== null &&
+        def.stops?.[e.stop]?.endedBy === 'applicant'
+      )
+        await send(s.applicant.accountId, 'workflow.case_supplement', { reason: e.reason }, applicantLink);
+      else if (e.type === 'extension.requested') {
+        const t = s.tasks[e.task - 1]!;
+        for (const p of await ports.staffWithRole(
+          tenantId,
+          { role: 'department_head', departmentIds: [t.departmentId] },
+          tx,
+        ))
+          await send(p.accountId, 'workflow.extension_requested', {
+            step: about(e.task).step,
+            reason: e.reason,
+            amount: e.amount,
+            unitKey: `notify.unit.${e.unit}`,
+          });
+      } else if (e.type === 'extension.decided') {
+        const t = s.tasks[e.task - 1]!;
+        if (t.assigneeId !== null)
+          await send(t.assigneeId, 'workflow.extension_decided', {
+            ...about(e.task),
+            decisionKey: e.approved ? 'notify.decision.approved' : 'notify.decision.rejected',
+          });
+      }
+    }
+  }
+
+  /** The people working on a case's open tasks: assignees, else the role holders of the department. */
+  async function handlersOf(tx: Executor, tenantId: string, s: CaseState): Promise<number[]> {
+    const ids = new Set<number>();
+    for (const t of s.tasks)
+      if (t.status === 'open') {
+        if (t.assigneeId !== null) ids.add(t.assigneeId);
+        else
+          for (const p of await ports.staffWithRole(
+            tenantId,
+            { role: t.role, departmentIds: [t.departmentId] },
+            tx,
+          ))
+            ids.add(p.accountId);
+      }
+    return [...ids];
+  }
+
+  return {
+    /** Opens a case for the actor (their own application) or, for staff, an internal one. */
+    async create(ctx: AuditContext, input: CreateCaseInput): Promise<CaseView> {
+      const actor = ctx.actor;
+      authorizeActing(ctx, ['account.self', 'case.handle']);
+      const title = input.title.trim();
+      if (!title || title.length > 200)
+        throw invalidFields([{ field: 'title', code: 'workflow.case.title_length' }]);
+      const definition = await definitions.latest(ctx.tenantId, input.definition).catch((e: unknown) => {
+        if (e instanceof DomainError && e.kind === 'not_found')
+          throw invalidFields([
+            {
+              field: 'definition',
+              code: 'workflow.definition.not_found',
+              params: { code: input.definition },
+            },
+          ]);
+        throw e;
+      });
+      const staff = actor?.kind === 'staff';
+      const applicant = !actor
+        ? { kind: 'internal' as const, accountId: null, name: '' }
+        : staff
+          ? { kind: 'internal' as const, accountId: null, name: actor.name }
+          : { kind: actor.kind as 'person' | 'enterprise', accountId: actor.accountId, name: actor.name };
+      const division = (input.division ?? (staff ? actor.division : '')).trim();
+      if (!/^\d{6}(\d{3}){0,2}$/.test(division) || !isWithin(division, ctx.tenantId))
+        throw invalidFields([
+          { field: 'division', code: 'workflow.case.division_invalid', params: { code: division } },
+        ]);
+      // Staff open internal cases in their own department; applicants' cases go to the first step's.
+      if (staff && input.departmentId !== undefined && input.departmentId !== actor.departmentId)
+        throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_not_own' }]);
+      return db.kysely.transaction().execute(async (tx) => {
+        const calendar = await ports.calendarFor(ctx.tenantId, tx);
+        const at = now();
+        const pctx = planContext(tx, ctx.tenantId, definition.body, calendar, at);
+        let departmentId = staff ? (actor.departmentId ?? 0) : 0;
+        if (!staff) {
+          const start = definition.body.steps[definition.body.start]!;
+          const assignee = start.assignee ?? Object.values(start.parallel!.branches)[0]!.assignee;
+          departmentId = (await pctx.resolve(assignee, { departmentId: 0, division })).departmentId;
+        }
+        const dep = await ports.department(ctx.tenantId, departmentId, tx);
+        if (!dep) throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
+        const planned = await planCreate(pctx, {
+          title,
+          applicant,
+          data: input.data,
+          departmentId,
+          division: staff ? dep.divisionCode : division,
+        });
+        const by = byOf(actor);
+        const stamped = store.stamp(planned, at, by);
+        const state = fold(stamped);
+        const id = await store.insertCase(tx, ctx.tenantId, definition, state);
+        await store.appendEvents(tx, ctx.tenantId, id, stamped);
+        await appendAudit(tx, ctx, {
+          action: 'workflow.case_created',
+          objectType: 'case',
+          objectId: String(id),
+          detail: { definition: `${definition.code}@${definition.version}` },
+        });
+        const number = await store.takeNumber(tx, ctx.tenantId, id, Number(chinaDate(at).slice(0, 4)));
+        const row = {
+          tenantId: ctx.tenantId,
+          id,
+          number,
+          definitionCode: definition.code,
+          definitionVersion: definition.version,
+        };
+        await store.project(tx, row, state, 'all');
+        await notifyAbout(tx, ctx.tenantId, number, definition.body, state, stamped);
+        return { number, definition, state, events: stamped };
+      });
+    },
+
+    /** Takes one action on a case (built-in or the definition's); refused unless offered to the actor now. */
+    async act(ctx: AuditContext, number: string, command: Command): Promise<CaseView> {
+      authorizeActing(ctx, ['account.self', 'case.handle', 'case.lead', 'case.supervise']);
+      const actor = ctx.actor!;
+      return db.kysely.transaction().execute(async (tx) => {
+        // The calendar first: a calendar edit holds it while it locks cases (see calendarFor).
+        const calendar = await ports.calendarFor(ctx.tenantId, tx);
+        const loaded = await loadLocked(tx, ctx, number);
+        let cmd = command;
+        // References from the request are resolved here, never trusted.
+        if (cmd.action === 'transfer') {
+          const dep = await ports.department(ctx.tenantId, cmd.departmentId, tx);
+          if (!dep?.active)
+            throw invalidFields([{ field: 'departmentId', code: 'workflow.transfer.department_unknown' }]);
+          cmd = { ...cmd, division: dep.divisionCode };
+        }
+        if (cmd.action === 'assign') {
+          const c = cmd;
+          const t = loaded.state.tasks[c.task - 1];
+          const people = t
+            ? await ports.staffWithRole(ctx.tenantId, { role: t.role, departmentIds: [t.departmentId] }, tx)
+            : [];
+          const person = people.find((p) => p.accountId === c.accountId);
+          if (!person) throw invalidFields([{ field: 'accountId', code: 'workflow.assign.not_eligible' }]);
+          cmd = { ...c, name: person.name };
+        }
+        if (cmd.action === 'card') {
+          const c = cmd;
+          if (!loaded.state.tasks.some((x) => x.departmentId === c.departmentId))
+            throw invalidFields([{ field: 'departmentId', code: 'workflow.card.department_not_involved' }]);
+        }
+        const at = now();
+        const planned = await plan(
+          loaded.state,
+          planContext(tx, ctx.tenantId, loaded.definition.body, calendar, at),
+          actor,
+          cmd,
+        );
+        return commit(tx, ctx, loaded, planned, at, byOf(actor), calendar);
+      });
+    },
+
+    /** A case as the actor may see it, with the actions they may take. */
+    async get(ctx: AuditContext, number: string) {
+      const row = NUMBER.test(number) ? await store.findCase(db.kysely, ctx.tenantId, number) : undefined;
+      if (!row) throw notFound('workflow.case.not_found', { number });
+      const definition = await definitions.version(ctx.tenantId, row.definitionCode, row.definitionVersion);
+      const events = await store.loadEvents(db.kysely, ctx.tenantId, row.id);
+      const state = fold(events);
+      const actor = ctx.actor;
+      if (actor === null || (actor && !canSee(state, actor)))
+        throw notFound('workflow.case.not_found', { number });
+      return {
+        number,
+        definition,
+        state,
+        events,
+        available: actor ? available(state, definition.body, actor) : [],
+      };
+    },
+
+    /**
+     * A changed calendar: every open case of the site whose deadlines differ under it gets a
+     * deadline.recomputed event. Runs inside the calendar edit's transaction.
+     */
+    async recomputeDeadlines(ex: Executor, tenantId: string, calendar: WorkCalendar): Promise<number> {
+      const open = await ex
+        .selectFrom('workflow.case')
+        .select(['id'])
+        .where('tenant_id', '=', tenantId)
+        .where('status', '!=', 'closed')
+        .where('due_at', 'is not', null)
+        .forUpdate()
+        .execute();
+      const withTasks = await ex
+        .selectFrom('workflow.task')
+        .select('case_id')
+        .distinct()
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'open')
+        .where('due_at', 'is not', null)
+        .execute();
+      const ids = new Set([...open.map((r) => Number(r.id)), ...withTasks.map((r) => Number(r.case_id))]);
+      let changed = 0;
+      const at = now();
+      for (const id of ids) {
+        const row = await store.lockCaseById(ex, tenantId, id);
+        if (!row) continue;
+        const definition = await definitions.version(tenantId, row.definitionCode, row.definitionVersion, ex);
+        const events = await store.loadEvents(ex, tenantId, id);
+        const deadlines = replayDeadlines(events, definition.body, calendar);
+        if (deadlines.length === 0) continue;
+        changed++;
+        await commit(
+          ex,
+          { tenantId },
+          { row, events, definition },
+          [{ type: 'deadline.recomputed', reason: 'calendar', deadlines }],
+          at,
+          byOf(null),
+          calendar,
+        );
+      }
+      return changed;
+    },
+
+    commit,
+    resolver,
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

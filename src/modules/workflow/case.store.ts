@@ -1,0 +1,283 @@
+/** SQL of cases: the log, the projections (case row, tasks), timers and case numbers. */
+import { sql } from 'kysely';
+import type { Executor } from '../../kernel/db/index.ts';
+import type { CaseEvent, CaseState, NewEvent } from './engine.ts';
+
+export interface CaseRow {
+  tenantId: string;
+  id: number;
+  number: string;
+  definitionCode: string;
+  definitionVersion: number;
+}
+
+const caseColumns = ['tenant_id', 'id', 'number', 'definition_code', 'definition_version'] as const;
+const toCaseRow = (r: {
+  tenant_id: string;
+  id: number;
+  number: string | null;
+  definition_code: string;
+  definition_version: number;
+}): CaseRow => ({
+  tenantId: r.tenant_id,
+  id: Number(r.id),
+  number: r.number ?? '',
+  definitionCode: r.definition_code,
+  definitionVersion: r.definition_version,
+});
+
+/** The case row by number, optionally locked for an action (the lock serialises actions on one case). */
+export async function findCase(
+  ex: Executor,
+  tenantId: string,
+  number: string,
+  lock = false,
+): Promise<CaseRow | undefined> {
+  let q = ex
+    .selectFrom('workflow.case')
+    .select(caseColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('number', '=', number);
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && toCaseRow(r);
+}
+
+export async function lockCaseById(ex: Executor, tenantId: string, id: number, skipLocked = false) {
+  let q = ex
+    .selectFrom('workflow.case')
+    .select(caseColumns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .forUpdate();
+  if (skipLocked) q = q.skipLocked();
+  const r = await q.executeTakeFirst();
+  return r && toCaseRow(r);
+}
+
+export async function loadEvents(ex: Executor, tenantId: string, caseId: number): Promise<CaseEvent[]> {
+  const rows = await ex
+    .selectFrom('workflow.event')
+    .select(['at', 'type', 'actor_account_id', 'actor_name', 'body'])
+    .where('tenant_id', '=', tenantId)
+    .where('case_id', '=', caseId)
+    .orderBy('id')
+    .execute();
+  return rows.map(
+    (r) =>
+      ({
+        ...(r.body as object),
+        type: r.type,
+        at: new Date(r.at).toISOString(),
+        by: {
+          accountId: r.actor_account_id === null ? null : Number(r.actor_account_id),
+          name: r.actor_name,
+        },
+      }) as CaseEvent,
+  );
+}
+
+export async function appendEvents(
+  ex: Executor,
+  tenantId: string,
+  caseId: number,
+  events: readonly CaseEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await ex
+    .insertInto('workflow.event')
+    .values(
+      events.map((e) => {
+        const { type, at, by, ...body } = e;
+        return {
+          tenant_id: tenantId,
+          case_id: caseId,
+          at: new Date(at),
+          type,
+          actor_account_id: by.accountId,
+          actor_name: by.name,
+          body: JSON.stringify(body),
+        };
+      }),
+    )
+    .execute();
+}
+
+/** Inserts a new case row (numbered later, see takeNumber) and returns its id. */
+export async function insertCase(
+  ex: Executor,
+  tenantId: string,
+  definition: { code: string; version: number },
+  s: CaseState,
+): Promise<number> {
+  const r = await ex
+    .insertInto('workflow.case')
+    .values({
+      tenant_id: tenantId,
+      definition_code: definition.code,
+      definition_version: definition.version,
+      title: s.title,
+      applicant_kind: s.applicant.kind,
+      applicant_account_id: s.applicant.accountId,
+      applicant_name: s.applicant.name,
+      department_id: s.departmentId,
+      division_code: s.division,
+      status: s.status,
+      created_at: s.createdAt,
+      due_at: s.dueAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/**
+ * The next case number of the site and year, written to the case. Taken as the creating transaction's
+ * last statement: the counter row stays locked only until that transaction commits, and a rollback
+ * returns the number, so numbers have no gaps.
+ */
+export async function takeNumber(
+  ex: Executor,
+  tenantId: string,
+  caseId: number,
+  year: number,
+): Promise<string> {
+  const r = await sql<{ last: string | number }>`
+    insert into workflow.case_number (tenant_id, year, last) values (${tenantId}, ${year}, 1)
+    on conflict (tenant_id, year) do update set last = workflow.case_number.last + 1
+    returning last`.execute(ex);
+  const number = `${tenantId}${year}${String(r.rows[0]!.last).padStart(7, '0')}`;
+  await ex
+    .updateTable('workflow.case')
+    .set({ number })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', caseId)
+    .execute();
+  return number;
+}
+
+/** Writes the fold into the case row, its task rows and its timers. */
+export async function project(
+  ex: Executor,
+  c: { tenantId: string; id: number; number: string; definitionCode: string },
+  s: CaseState,
+  changedTasks: ReadonlySet<number> | 'all',
+  /** working days from opening to closing; without it, handling days already stored are kept */
+  handlingDays?: (opened: Date, closed: Date) => number,
+): Promise<void> {
+  await ex
+    .updateTable('workflow.case')
+    .set({
+      status: s.status,
+      outcome: s.outcome,
+      closed_at: s.closedAt,
+      due_at: s.dueAt,
+      late: s.late,
+      urged: s.urge !== null,
+    })
+    .where('tenant_id', '=', c.tenantId)
+    .where('id', '=', c.id)
+    .execute();
+  const tasks = changedTasks === 'all' ? s.tasks : s.tasks.filter((t) => changedTasks.has(t.no));
+  if (tasks.length === 0) return;
+  const stopped = s.status === 'stopped';
+  await ex
+    .insertInto('workflow.task')
+    .values(
+      tasks.map((t) => ({
+        tenant_id: c.tenantId,
+        case_id: c.id,
+        no: t.no,
+        case_number: c.number,
+        case_title: s.title,
+        definition_code: c.definitionCode,
+        step: t.step,
+        branch: t.branch,
+        department_id: t.departmentId,
+        division_code: t.division,
+        role: t.role,
+        assignee_account_id: t.assigneeId,
+        status: t.status,
+        stopped,
+        opened_at: t.openedAt,
+        closed_at: t.closedAt,
+        due_at: t.dueAt,
+        yellow_at: t.yellowAt,
+        light: t.warned,
+        on_time: t.status === 'done' && t.dueAt ? t.closedAt! <= t.dueAt : null,
+        handling_days: t.status === 'done' && handlingDays ? handlingDays(t.openedAt, t.closedAt!) : null,
+        urged: s.urge !== null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'case_id', 'no']).doUpdateSet((eb) => ({
+        department_id: eb.ref('excluded.department_id'),
+        division_code: eb.ref('excluded.division_code'),
+        assignee_account_id: eb.ref('excluded.assignee_account_id'),
+        status: eb.ref('excluded.status'),
+        stopped: eb.ref('excluded.stopped'),
+        closed_at: eb.ref('excluded.closed_at'),
+        due_at: eb.ref('excluded.due_at'),
+        yellow_at: eb.ref('excluded.yellow_at'),
+        light: eb.ref('excluded.light'),
+        on_time: eb.ref('excluded.on_time'),
+        handling_days: sql<number | null>`coalesce(excluded.handling_days, workflow.task.handling_days)`,
+        urged: eb.ref('excluded.urged'),
+      })),
+    )
+    .execute();
+  // Timers: an open, running task with a deadline has its next warnings armed; others have none.
+  const armed: { task_no: number; kind: 'yellow' | 'red'; fire_at: Date }[] = [];
+  for (const t of tasks) {
+    if (t.status !== 'open' || stopped || !t.dueAt) continue;
+    if (t.warned === 'green' && t.yellowAt)
+      armed.push({ task_no: t.no, kind: 'yellow', fire_at: t.yellowAt });
+    if (t.warned !== 'red') armed.push({ task_no: t.no, kind: 'red', fire_at: t.dueAt });
+  }
+  await ex
+    .deleteFrom('workflow.timer')
+    .where('tenant_id', '=', c.tenantId)
+    .where('case_id', '=', c.id)
+    .where(
+      'task_no',
+      'in',
+      tasks.map((t) => t.no),
+    )
+    .where('fired_at', 'is', null)
+    .execute();
+  if (armed.length > 0)
+    await ex
+      .insertInto('workflow.timer')
+      .values(armed.map((a) => ({ tenant_id: c.tenantId, case_id: c.id, ...a })))
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'case_id', 'task_no', 'kind']).doUpdateSet((eb) => ({
+          fire_at: eb.ref('excluded.fire_at'),
+          fired_at: null,
+        })),
+      )
+      .execute();
+}
+
+/** Stamps planned events with their time and author. */
+export function stamp(events: readonly NewEvent[], at: Date, by: CaseEvent['by']): CaseEvent[] {
+  return events.map((e) => ({ ...e, at: at.toISOString(), by }) as CaseEvent);
+}
+
+/** The task numbers an event list touches (a case-wide event touches them all). */
+export function touchedTasks(events: readonly NewEvent[]): Set<number> | 'all' {
+  const out = new Set<number>();
+  for (const e of events) {
+    if (
+      e.type === 'clock.stopped' ||
+      e.type === 'clock.resumed' ||
+      e.type === 'case.closed' ||
+      e.type === 'case.urged' ||
+      e.type === 'urge.acknowledged' ||
+      e.type === 'deadline.recomputed' ||
+      e.type === 'extension.decided'
+    )
+      return 'all';
+    if ('task' in e && typeof e.task === 'number') out.add(e.task);
+  }
+  return out;
+}

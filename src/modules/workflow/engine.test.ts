@@ -1,0 +1,405 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DomainError } from '../../kernel/errors.ts';
+import type { Actor } from '../../kernel/policy/index.ts';
+import { nationalCalendar, WorkCalendar } from './calendar.ts';
+import { checkDefinition, type Definition } from './definition.ts';
+import {
+  available,
+  fold,
+  plan,
+  planCreate,
+  replayDeadlines,
+  type CaseEvent,
+  type Command,
+  type NewEvent,
+  type PlanContext,
+} from './engine.ts';
+import { actor, loadProcess } from './workflow.fixtures.ts';
+
+const calendar = nationalCalendar();
+const assistance = loadProcess('demo.assistance.json');
+const joint = loadProcess('demo.joint-review.json');
+
+// Departments of the demo region, by type, at 西湖区 (330106) and above.
+const DEPTS: Record<string, { departmentId: number; division: string }> = {
+  government_services: { departmentId: 10, division: '330106' },
+  civil_affairs: { departmentId: 20, division: '330106' },
+  urban_management: { departmentId: 30, division: '330100' },
+};
+
+const citizen = actor(1, ['citizen'], null);
+const window = actor(2, ['window_officer'], 10);
+const handler = actor(3, ['handler'], 20);
+const head = actor(4, ['department_head', 'handler'], 20);
+const otherHandler = actor(5, ['handler'], 99, '330102'); // 上城区, another department
+const cityHandler = actor(6, ['handler'], 30, '330100');
+const supervisor = actor(7, ['supervisor'], 50, '330100'); // 杭州市: above 西湖区
+const siblingSupervisor = actor(8, ['supervisor'], 51, '330102'); // 上城区: a sibling
+
+class Case {
+  events: CaseEvent[] = [];
+  constructor(
+    readonly def: Definition,
+    public now: Date,
+    readonly cal: WorkCalendar = calendar,
+  ) {}
+  ctx(): PlanContext {
+    return {
+      definition: this.def,
+      calendar: this.cal,
+      now: this.now,
+      resolve: async (a, c) => {
+        if (a.department === 'case') return { departmentId: c.departmentId, division: c.division };
+        if ('id' in a.department) return { departmentId: a.department.id, division: '330106' };
+        return DEPTS[a.department.type]!;
+      },
+    };
+  }
+  push(planned: NewEvent[], by: Actor | null) {
+    for (const e of planned)
+      this.events.push({
+        ...e,
+        at: this.now.toISOString(),
+        by: by ? { accountId: by.accountId, name: by.name } : { accountId: null, name: '' },
+      } as CaseEvent);
+  }
+  get state() {
+    return fold(this.events);
+  }
+  async create(data: Record<string, unknown>, by: Actor = citizen) {
+    this.push(
+      await planCreate(this.ctx(), {
+        title: 'test',
+        applicant: { kind: 'person', accountId: by.accountId, name: by.name },
+        data,
+        departmentId: 10,
+        division: '330106',
+      }),
+      by,
+    );
+    return this;
+  }
+  async act(by: Actor, cmd: Command) {
+    this.push(await plan(this.state, this.ctx(), by, cmd), by);
+    return this;
+  }
+  at(iso: string) {
+    this.now = new Date(iso);
+    return this;
+  }
+}
+
+const chinaDay = (d: Date | null) =>
+  d && new Date(d.getTime() - 1 + 8 * 3_600_000).toISOString().slice(0, 10);
+
+async function refused(p: Promise<unknown>, kind: 'forbidden' | 'conflict' | 'invalid') {
+  await assert.rejects(p, (e: unknown) => e instanceof DomainError && e.kind === kind);
+}
+
+describe('process definitions', () => {
+  it('accepts the shipped demo processes', () => {
+    assert.deepEqual(checkDefinition(assistance), []);
+    assert.deepEqual(checkDefinition(joint), []);
+  });
+
+  it('lists every problem: unreachable steps, unknown roles and targets, joins without splits', () => {
+    const bad = structuredClone(assistance) as Definition;
+    bad.steps.orphan = {
+      name: { 'zh-CN': '孤立' },
+      assignee: { department: 'case', role: 'wizard' },
+      actions: { go: { name: { 'zh-CN': '去' }, to: 'join' } },
+    };
+    bad.steps.intake!.actions!.accept!.to = 'nowhere';
+    bad.steps.review!.assignee = { department: { type: 'ministry_of_magic' }, role: 'handler' };
+    const codes = checkDefinition(bad).map((p) => `${p.path} ${p.code}`);
+    for (const expected of [
+      '/steps/orphan/assignee/role workflow.definition.role_unknown',
+      '/steps/orphan/actions/go/to workflow.definition.join_without_split',
+      '/steps/intake/actions/accept/to workflow.definition.step_unknown',
+      '/steps/review/assignee/department/type workflow.definition.department_type_unknown',
+      '/steps/orphan workflow.definition.unreachable',
+      // review is reached only through intake's accept, which now points nowhere
+      '/steps/review workflow.definition.unreachable',
+    ])
+      assert.ok(codes.includes(expected), `${expected} in ${codes.join('\n')}`);
+  });
+
+  it('rejects a malformed shape with the JSON pointer of each problem', () => {
+    const problems = checkDefinition({ code: 'X', steps: {} });
+    assert.ok(problems.length >= 3);
+    assert.ok(problems.every((p) => p.code === 'workflow.definition.shape'));
+  });
+});
+
+describe('a case through its steps', () => {
+  it('opens the first task with working-day deadlines, across the 2026 Spring Festival', async () => {
+    // Friday 13 February 2026: 14 Feb (Sat) is a make-up workday, 15–23 the holiday, 28 Feb (Sat) a workday.
+    const c = await new Case(assistance, new Date('2026-02-13T10:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    const s = c.state;
+    assert.equal(s.status, 'open');
+    const intake = s.tasks[0]!;
+    assert.equal(intake.step, 'intake');
+    assert.equal(intake.departmentId, 10);
+    assert.equal(chinaDay(intake.dueAt), '2026-02-24'); // 2 working days: 14 Feb (Sat), 24 Feb
+    // 20 working days: 14 Feb, 24–28 Feb (28th a Saturday workday), 2–6, 9–13 and 16–19 March
+    assert.equal(chinaDay(s.dueAt), '2026-03-19');
+  });
+
+  it('refuses case data that fails the form, naming each field', async () => {
+    await assert.rejects(
+      new Case(assistance, new Date()).create({ amount: 0 }),
+      (e: unknown) =>
+        e instanceof DomainError &&
+        e.fields.some((f) => f.field === 'reason') &&
+        e.fields.some((f) => f.field === 'amount'),
+    );
+  });
+
+  it('moves through intake, review and decision with the people entitled to each', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await refused(c.act(handler, { action: 'step', task: 1, name: 'accept', input: {} }), 'forbidden');
+    await refused(c.act(citizen, { action: 'step', task: 1, name: 'accept', input: {} }), 'forbidden');
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    assert.equal(c.state.tasks[1]!.step, 'review');
+    // the same action again: the task is done
+    await refused(c.act(window, { action: 'step', task: 1, name: 'accept', input: {} }), 'conflict');
+    await c.act(handler, { action: 'claim', task: 2 });
+    // held by the handler: the head may assign but not act in the handler's place
+    await refused(
+      c.act(head, { action: 'step', task: 2, name: 'approve', input: { opinion: '同意' } }),
+      'conflict',
+    );
+    await assert.rejects(
+      c.act(handler, { action: 'step', task: 2, name: 'approve', input: {} }),
+      (e: unknown) => e instanceof DomainError && e.fields[0]?.field === 'opinion',
+    );
+    await c.act(handler, { action: 'step', task: 2, name: 'approve', input: { opinion: '情况属实' } });
+    const decide = c.state.tasks[2]!;
+    assert.equal(decide.step, 'decide');
+    assert.equal(decide.departmentId, 10, 'department "case" is the receiving department');
+    await refused(c.act(handler, { action: 'step', task: 3, name: 'grant', input: {} }), 'forbidden');
+    assert.deepEqual(
+      available(c.state, assistance, actor(9, ['department_head'], 10)).map((a) => a.name ?? a.action),
+      ['grant', 'deny', 'claim', 'assign', 'request_extension', 'comment', 'attach'],
+    );
+    await c.act(actor(9, ['department_head'], 10), { action: 'step', task: 3, name: 'grant', input: {} });
+    assert.equal(c.state.status, 'closed');
+    assert.equal(c.state.outcome, 'approved');
+    assert.equal(c.state.late, false);
+  });
+
+  it('offers an action only when its guard holds', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '重病',
+      amount: 80000,
+    });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    await c.act(handler, { action: 'step', task: 2, name: 'approve', input: { opinion: '属实' } });
+    const boss = actor(9, ['department_head'], 10);
+    assert.ok(!available(c.state, assistance, boss).some((a) => a.name === 'grant'));
+    await refused(c.act(boss, { action: 'step', task: 3, name: 'grant', input: {} }), 'conflict');
+  });
+
+  it('returns a task to an earlier step (退回) and transfers one (转办) with a reason', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    await refused(c.act(handler, { action: 'return', task: 2, step: 'review', reason: 'x' }), 'invalid');
+    await c.act(handler, { action: 'return', task: 2, step: 'intake', reason: '材料不全' });
+    assert.deepEqual(
+      c.state.tasks.map((t) => [t.step, t.status]),
+      [
+        ['intake', 'done'],
+        ['review', 'done'],
+        ['intake', 'open'],
+      ],
+    );
+    await c.act(window, { action: 'step', task: 3, name: 'accept', input: {} });
+    await refused(
+      c.act(handler, { action: 'transfer', task: 4, departmentId: 21, division: '330106', reason: ' ' }),
+      'invalid',
+    );
+    await c.act(handler, {
+      action: 'transfer',
+      task: 4,
+      departmentId: 21,
+      division: '330106',
+      reason: '属另一科室',
+    });
+    const t = c.state.tasks[3]!;
+    assert.equal(t.departmentId, 21);
+    assert.equal(t.assigneeId, null);
+    await refused(
+      c.act(handler, { action: 'step', task: 4, name: 'approve', input: { opinion: 'x1' } }),
+      'forbidden',
+    );
+  });
+});
+
+describe('the clock', () => {
+  it('stops for 补正 and starts afresh when the applicant supplies the materials', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await refused(c.act(window, { action: 'stop', task: 1, stop: 'public_notice', reason: 'x' }), 'invalid');
+    await c.act(window, { action: 'stop', task: 1, stop: 'supplement', reason: '请补交户口簿复印件' });
+    assert.equal(c.state.status, 'stopped');
+    // nothing moves while stopped; only the applicant ends a 补正
+    await refused(c.act(window, { action: 'step', task: 1, name: 'accept', input: {} }), 'conflict');
+    await refused(c.act(window, { action: 'resume', note: '', input: {} }), 'conflict');
+    c.at('2026-03-20T15:00:00+08:00');
+    await c.act(citizen, { action: 'resume', note: '已补交', input: {} });
+    const s = c.state;
+    assert.equal(s.status, 'open');
+    assert.equal(chinaDay(s.tasks[0]!.dueAt), '2026-03-24'); // 2 working days after Friday 20 March
+    // 20 working days afresh: 23 March – 3 April (10), 清明 4–6 April, 7–17 April (19), 20 April
+    assert.equal(chinaDay(s.dueAt), '2026-04-20');
+  });
+
+  it('continues a special procedure (公示) with the days not yet used, not counting the stop', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    const review = c.state.tasks[1]!;
+    assert.equal(chinaDay(review.dueAt), '2026-03-16'); // 10 working days after Mon 2 March
+    c.at('2026-03-04T10:00:00+08:00'); // Wednesday: 2 working days (3, 4 March) used
+    await c.act(handler, { action: 'stop', task: 2, stop: 'public_notice', reason: '公示七日' });
+    c.at('2026-03-11T10:00:00+08:00'); // resumed the next Wednesday: 8 days left, counted from 12 March
+    await c.act(handler, { action: 'resume', note: '公示无异议', input: {} });
+    assert.equal(chinaDay(c.state.tasks[1]!.dueAt), '2026-03-23');
+  });
+
+  it('extends a deadline once, with the head’s approval and within the limit', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    await refused(
+      c.act(handler, { action: 'request_extension', task: 2, amount: 11, reason: '需实地核查' }),
+      'invalid',
+    );
+    await c.act(handler, { action: 'request_extension', task: 2, amount: 5, reason: '需实地核查' });
+    await refused(
+      c.act(handler, { action: 'request_extension', task: 2, amount: 5, reason: 'again' }),
+      'conflict',
+    );
+    await refused(
+      c.act(handler, { action: 'decide_extension', task: 2, approved: true, note: '' }),
+      'conflict',
+    );
+    await c.act(head, { action: 'decide_extension', task: 2, approved: true, note: '同意' });
+    assert.equal(chinaDay(c.state.tasks[1]!.dueAt), '2026-03-23'); // 16 March + 5 working days
+    assert.equal(chinaDay(c.state.dueAt), '2026-04-07'); // 30 March + 5 working days over 清明 (4–6 April)
+  });
+});
+
+describe('parallel approval (并联审批)', () => {
+  async function split() {
+    const c = await new Case(joint, new Date('2026-03-02T09:00:00+08:00')).create({
+      place: '西湖',
+      date: '2026-05-01',
+    });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    return c;
+  }
+  it('opens one task per department and joins when all agree', async () => {
+    const c = await split();
+    assert.deepEqual(
+      c.state.tasks.filter((t) => t.status === 'open').map((t) => [t.branch, t.departmentId]),
+      [
+        ['city', 30],
+        ['civil', 20],
+      ],
+    );
+    await refused(c.act(handler, { action: 'step', task: 2, name: 'agree', input: {} }), 'forbidden');
+    await c.act(handler, { action: 'step', task: 3, name: 'agree', input: {} });
+    assert.equal(c.state.tasks.length, 3, 'no join before every branch is done');
+    await c.act(cityHandler, { action: 'step', task: 2, name: 'agree', input: {} });
+    assert.equal(c.state.tasks[3]!.step, 'issue');
+  });
+  it('ends early when one department rejects: the others are cancelled', async () => {
+    const c = await split();
+    await c.act(cityHandler, { action: 'step', task: 2, name: 'object', input: { reason: '占道' } });
+    const s = c.state;
+    assert.equal(s.status, 'closed');
+    assert.equal(s.outcome, 'rejected');
+    assert.equal(s.tasks[2]!.status, 'cancelled');
+    await refused(c.act(handler, { action: 'step', task: 3, name: 'agree', input: {} }), 'conflict');
+  });
+});
+
+describe('who may see and do what', () => {
+  it('hides a case from staff of uninvolved departments and sibling supervisors; upper levels see it', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    const s = c.state;
+    assert.deepEqual(available(s, assistance, otherHandler), []);
+    assert.deepEqual(available(s, assistance, siblingSupervisor), []);
+    assert.deepEqual(
+      available(s, assistance, supervisor).map((a) => a.action),
+      ['comment', 'urge', 'card'],
+    );
+    await refused(c.act(otherHandler, { action: 'comment', text: 'hi' }), 'forbidden');
+    await c.act(supervisor, { action: 'urge', note: '请加快办理', task: null });
+    assert.ok(c.state.urge);
+    await refused(c.act(supervisor, { action: 'acknowledge', note: '' }), 'conflict');
+    await c.act(window, { action: 'acknowledge', note: '收到' });
+    assert.equal(c.state.urge, null);
+  });
+
+  it('the applicant may only attach and, in a 补正, resume', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    assert.deepEqual(
+      available(c.state, assistance, citizen).map((a) => a.action),
+      ['attach'],
+    );
+    const stranger = actor(77, ['citizen'], null);
+    assert.deepEqual(available(c.state, assistance, stranger), []);
+  });
+});
+
+describe('a changed calendar', () => {
+  it('recomputes the open deadlines the change touches, and only those', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    assert.deepEqual(replayDeadlines(c.events, assistance, calendar), []);
+    // a site declares Tuesday 3 March a local holiday
+    const local = new WorkCalendar([
+      ...[2025, 2026].map((y) => calendar.days(y)),
+      {
+        year: 2026,
+        published: true,
+        holidays: [{ date: '2026-03-03', name: '地方假日', nameEn: 'local' }],
+        workdays: [],
+      },
+    ]);
+    const changed = replayDeadlines(c.events, assistance, local);
+    assert.deepEqual(
+      changed.map((d) => [d.task, chinaDay(d.dueAt ? new Date(d.dueAt) : null)]),
+      [
+        [null, '2026-03-31'],
+        [1, '2026-03-05'],
+      ],
+    );
+  });
+});

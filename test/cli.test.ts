@@ -222,3 +222,39 @@ describe('yiwang keys rotate', () => {
     );
   });
 });
+
+describe('yiwang workflow load', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'yw-wf-'));
+  const data = path.join(dir, 'data');
+  const process_ = JSON.parse(readFileSync('src/modules/workflow/processes/demo.assistance.json', 'utf8'));
+
+  it('checks every file first: a bad one lists its problems, exits 1 and stores nothing', () => {
+    assert.equal(yiwang(['seed'], data).status, 0);
+    const bad = path.join(dir, 'bad');
+    mkdirSync(bad);
+    writeFileSync(path.join(bad, 'a.json'), JSON.stringify({ ...process_, code: 'test.a' }));
+    const broken = structuredClone(process_);
+    broken.code = 'test.b';
+    broken.steps.review.assignee.role = 'wizard';
+    broken.steps.intake.actions.accept.to = 'join';
+    writeFileSync(path.join(bad, 'b.json'), JSON.stringify(broken));
+    const run = yiwang(['workflow', 'load', bad], data);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /b\.json: \/steps\/review\/assignee\/role：没有角色“wizard”/);
+    assert.match(run.stderr, /b\.json: \/steps\/intake\/actions\/accept\/to：“join”只能用于并联审批的分支中/);
+    // review and decide are reached only through the broken accept
+    assert.match(run.stderr, /b\.json: \/steps\/decide：环节“decide”从开始无法到达/);
+    assert.match(run.stderr, /yiwang: 4 problem\(s\); nothing stored\n$/);
+  });
+
+  it('stores the good definitions as new versions; a second run changes nothing', () => {
+    const good = path.join(dir, 'good');
+    mkdirSync(good);
+    writeFileSync(path.join(good, 'a.json'), JSON.stringify({ ...process_, code: 'test.a' }));
+    const first = yiwang(['workflow', 'load', good], data);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /a\.json: test\.a v1 stored/);
+    const second = yiwang(['workflow', 'load', good], data);
+    assert.match(second.stdout, /a\.json: test\.a v1 \(unchanged\)/);
+  });
+});

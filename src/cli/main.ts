@@ -15,6 +15,7 @@ import {
   ArchiveError,
   checkArchiveDir,
   sealAudit,
+  systemContext,
   verifyArchive,
   verifyAudit,
 } from '../kernel/audit/index.ts';
@@ -26,8 +27,10 @@ import {
   csvRows,
   importDivisions,
   ImportRejected,
+  createOrgModule,
   seedDemoRegion,
 } from '../modules/org/index.ts';
+import { loadProcessDefinitions } from '../modules/workflow/index.ts';
 
 function config(): Config {
   return loadConfig();
@@ -219,6 +222,41 @@ divisions
         fail(`${e.problems.length} bad row(s); nothing imported`);
       }
       await db.close();
+      throw e;
+    }
+    await db.close();
+  });
+
+const workflow = program.command('workflow').description('process definitions of the case engine (流程定义)');
+workflow
+  .command('load')
+  .description(
+    'check every *.json process definition in a directory, then store each changed one as a new version',
+  )
+  .argument('<dir>', 'directory of definition files')
+  .option('--tenant <code>', 'the site (its division code)', '330000')
+  .action(async (dir: string, opts: { tenant: string }) => {
+    const db = await openConfiguredDatabase(config());
+    await migrate(db);
+    try {
+      await createOrgModule(db).tenants.get(opts.tenant);
+      const loaded = await loadProcessDefinitions(db, systemContext(opts.tenant, 'cli'), path.resolve(dir));
+      for (const l of loaded)
+        process.stdout.write(
+          `${l.file}: ${l.code} v${l.version}${l.unchanged ? ' (unchanged)' : ' stored'}\n`,
+        );
+      process.stdout.write(
+        `${loaded.length} definition(s) checked, ${loaded.filter((l) => !l.unchanged).length} stored\n`,
+      );
+    } catch (e) {
+      await db.close();
+      if (e instanceof DomainError) {
+        const t = translator('zh-CN');
+        // The field is the file and the JSON pointer in it; the message repeats the pointer.
+        for (const f of e.fields) process.stderr.write(`${f.field.split('/')[0]}: ${t(f.code, f.params)}\n`);
+        fail(e.fields.length > 0 ? `${e.fields.length} problem(s); nothing stored` : t(e.code, e.params));
+      }
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail(`no such directory: ${dir}`);
       throw e;
     }
     await db.close();

@@ -16,6 +16,7 @@ const citizen = actor(1, ['citizen'], null);
 const window = actor(2, ['window_officer'], 10);
 const handler = actor(3, ['handler'], 20);
 const head = actor(4, ['department_head', 'handler'], 20);
+const supervisorOf = () => actor(7, ['supervisor'], 50, '330100');
 
 describe('cases on the database', () => {
   let test: TestDatabase;
@@ -226,6 +227,44 @@ describe('cases on the database', () => {
     } finally {
       calendar = nationalCalendar();
     }
+  });
+
+  it('transfers an overdue task by its escalation rule and logs why', async () => {
+    clock = new Date('2026-03-02T09:00:00+08:00');
+    const admin = acting(actor(90, ['system_admin'], 1, '330000'));
+    await definitions.save(
+      admin,
+      {
+        code: 'test.escalate',
+        name: { 'zh-CN': '超期转办测试' },
+        applicants: ['internal'],
+        start: 'handle',
+        steps: {
+          handle: {
+            name: { 'zh-CN': '办理' },
+            assignee: { department: 'case', role: 'handler' },
+            limit: { amount: 1, unit: 'working-days' },
+            escalations: [{ on: 'red', do: 'transfer', to: { department: { id: 21 }, role: 'handler' } }],
+            actions: { done: { name: { 'zh-CN': '办结' }, to: 'end' } },
+          },
+        },
+      },
+      'admin',
+    );
+    const c = await cases.create(acting(handler), {
+      definition: 'test.escalate',
+      title: '内部事项',
+      data: {},
+    });
+    clock = new Date('2026-03-04T09:00:00+08:00');
+    while ((await timers.sweep(50)).fired > 0);
+    const view = await cases.get(acting(supervisorOf()), c.number);
+    const t = view.state.tasks[0]!;
+    assert.equal(t.departmentId, 21);
+    assert.equal(t.warned, 'red');
+    assert.ok(view.events.some((e) => e.type === 'task.escalated' && e.escalation === 'transfer'));
+    const moved = view.events.find((e) => e.type === 'task.transferred');
+    assert.equal(moved?.type === 'task.transferred' && moved.reason, 'escalation:red');
   });
 
   it('runs a parallel approval to its join across departments', async () => {

@@ -197,6 +197,14 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           tx,
         );
         for (const p of staff) await send(p.accountId, 'workflow.task_assigned', about(e.task));
+      } else if (e.type === 'task.transferred') {
+        const t = s.tasks[e.task - 1]!;
+        const staff = await ports.staffWithRole(
+          tenantId,
+          { role: t.role, departmentIds: [e.departmentId] },
+          tx,
+        );
+        for (const p of staff) await send(p.accountId, 'workflow.task_assigned', about(e.task));
       } else if (e.type === 'case.urged') {
         for (const id of await handlersOf(tx, tenantId, s))
           await send(id, 'workflow.case_urged', { note: e.note });

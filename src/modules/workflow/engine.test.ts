@@ -403,3 +403,54 @@ describe('a changed calendar', () => {
     );
   });
 });
+
+describe('the permission matrix of every action', () => {
+  const names = (s: ReturnType<typeof fold>, a: Actor) =>
+    available(s, assistance, a)
+      .map((x) => (x.action === 'step' ? x.name! : x.action))
+      .join(' ');
+
+  it('in review, held by the handler', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    await c.act(handler, { action: 'claim', task: 2 });
+    const s = c.state;
+    const matrix: [string, Actor, string][] = [
+      ['the holder', handler, 'approve reject release transfer return stop request_extension comment attach'],
+      ['the head of the department', head, 'assign transfer return stop request_extension comment attach'],
+      ['the window that took it in', window, 'comment attach'],
+      ['a handler of another department', otherHandler, ''],
+      ['the supervisor above', supervisor, 'comment urge card'],
+      ['a sibling district’s supervisor', siblingSupervisor, ''],
+      ['the applicant', citizen, 'attach'],
+      ['another citizen', actor(77, ['citizen'], null), ''],
+    ];
+    for (const [who, a, expected] of matrix) assert.equal(names(s, a), expected, who);
+  });
+
+  it('waiting in intake, stopped for 补正, extension asked, urged and closed', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    assert.equal(names(c.state, window), 'accept refuse claim stop request_extension comment attach');
+    await c.act(window, { action: 'stop', task: 1, stop: 'supplement', reason: '补交户口簿' });
+    assert.equal(names(c.state, window), 'comment attach', 'only the applicant ends a 补正');
+    assert.equal(names(c.state, citizen), 'resume attach');
+    await c.act(citizen, { action: 'resume', note: '', input: {} });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    await c.act(handler, { action: 'request_extension', task: 2, amount: 3, reason: '核查' });
+    assert.ok(names(c.state, head).includes('decide_extension'));
+    assert.ok(!names(c.state, handler).includes('decide_extension'), 'no one approves their own extension');
+    await c.act(supervisor, { action: 'urge', note: '加快', task: 2 });
+    assert.ok(names(c.state, handler).endsWith('acknowledge'));
+    assert.ok(!names(c.state, supervisor).includes('acknowledge'));
+    await c.act(handler, { action: 'step', task: 2, name: 'reject', input: { opinion: '不符合条件' } });
+    assert.equal(c.state.status, 'closed');
+    for (const a of [window, handler, head, supervisor]) assert.equal(names(c.state, a), 'comment');
+    assert.equal(names(c.state, citizen), '');
+  });
+});

@@ -27,6 +27,11 @@ export type { CalendarChange, CalendarService, DayInput, YearInput } from './cal
 export type { CasePorts, CaseService, CaseView, DepartmentRef } from './case.service.ts';
 export type { Definition } from './definition.ts';
 export { checkDefinition } from './definition.ts';
+
+/** `yiwang workflow load`: checks every `*.json` in a directory, then stores the changed ones for a site. */
+export function loadProcessDefinitions(db: Database, ctx: AuditContext, dir: string) {
+  return createDefinitionService(db).loadFiles(ctx, dir);
+}
 export type { Command } from './engine.ts';
 
 /** What the engine needs from the other modules; the calendar is its own. */

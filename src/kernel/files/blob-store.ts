@@ -1,0 +1,272 @@
+/**
+ * The local content-addressed blob store: each blob is the file `dir/ab/cd/<sm3>` (ab, cd: the first
+ * four hex digits of its SM3 digest). A blob is written to `dir/tmp/` while it is hashed, checked and
+ * only then renamed into place, so a reader never sees half a blob and an error leaves nothing behind.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { sm3Stream } from '../crypto/index.ts';
+import { DomainError, notFound } from '../errors.ts';
+import {
+  MEDIA_TYPES,
+  mediaTypeLabel,
+  mediaTypeOfZip,
+  sniffMediaType,
+  SNIFF_BYTES,
+  ZIP_FAMILY,
+} from './media-type.ts';
+import { zipEntryNames, type ReadAt } from './zip.ts';
+
+/** What put accepts: at most maxBytes, of one of the allowed media types (as sniffed from the bytes). */
+export interface BlobLimits {
+  maxBytes: number;
+  allowed: readonly string[];
+}
+
+export interface StoredBlob {
+  /** SM3 of the content, 64 lowercase hex digits: the blob's name. */
+  digest: string;
+  size: number;
+  /** Sniffed from the bytes; the store keeps no metadata, so the caller records it with its reference. */
+  mediaType: string;
+}
+
+export interface BlobStore {
+  /**
+   * Stores the bytes unless they break the limits (too_large `files.too_large`, unsupported
+   * `files.type_not_allowed`, invalid `files.empty`). The same content twice is one blob.
+   */
+  put(input: Buffer | Readable, limits: BlobLimits): Promise<StoredBlob>;
+  /** The blob's bytes (not_found `files.not_found`). */
+  open(digest: string): Promise<Readable>;
+  has(digest: string): Promise<boolean>;
+  /** The blob's size, or null when there is none (for Content-Length). */
+  stat(digest: string): Promise<{ size: number } | null>;
+  /** Fixity check: do the stored bytes still hash to their name? (not_found when missing) */
+  verify(digest: string): Promise<boolean>;
+}
+
+export interface LocalBlobStore extends BlobStore {
+  readonly dir: string;
+  /**
+   * Deletes temporary files older than `olderThanMs`: left only by a process killed mid-upload. Age,
+   * not ownership, decides, so another node's upload in progress on a shared volume is left alone.
+   */
+  removeStaleTemp(olderThanMs?: number): Promise<number>;
+}
+
+const DIGEST = /^[0-9a-f]{64}$/;
+/** Blobs are personal documents: readable by the server's own user (and its group, for backups) only. */
+const FILE_MODE = 0o440;
+const DIR_MODE = 0o750;
+
+export function createLocalBlobStore(dir: string): LocalBlobStore {
+  const root = path.resolve(dir);
+  const tmpDir = path.join(root, 'tmp');
+  const pathOf = (digest: string) => {
+    // The digest becomes a path: only 64 hex digits may, so nothing can climb out of the store.
+    if (!DIGEST.test(digest)) throw new DomainError('invalid', 'files.bad_digest');
+    return path.join(root, digest.slice(0, 2), digest.slice(2, 4), digest);
+  };
+
+  async function statOf(digest: string): Promise<{ size: number } | null> {
+    const s = await stat(pathOf(digest)).catch(() => null);
+    return s?.isFile() ? { size: s.size } : null;
+  }
+
+  async function openExisting(digest: string): Promise<FileHandle> {
+    try {
+      return await open(pathOf(digest), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('files.not_found');
+      throw e;
+    }
+  }
+
+  return {
+    dir: root,
+
+    async put(input, limits) {
+      await mkdir(tmpDir, { recursive: true, mode: DIR_MODE });
+      const tmp = path.join(tmpDir, `${randomUUID()}.part`);
+      const handle = await open(tmp, 'wx+', FILE_MODE);
+      let kept = false;
+      try {
+        const { digest, size, mediaType } = await writeChecked(input, handle, limits);
+        await handle.sync();
+        await handle.close();
+        const target = pathOf(digest);
+        await mkdir(path.dirname(target), { recursive: true, mode: DIR_MODE });
+        const existing = await stat(target).catch(() => null);
+        // Same name, same size: the same content already stored (dedup). A different size means a
+        // damaged copy, which the fresh one replaces; rename is atomic, so readers see one or the other.
+        if (existing?.size !== size) {
+          await rename(tmp, target);
+          kept = true;
+          await syncDir(path.dirname(target));
+        }
+        return { digest, size, mediaType };
+      } finally {
+        await handle.close().catch(() => {});
+        if (!kept) await unlink(tmp).catch(() => {});
+      }
+    },
+
+    async open(digest) {
+      const handle = await openExisting(digest);
+      return handle.createReadStream();
+    },
+
+    async has(digest) {
+      return (await statOf(digest)) !== null;
+    },
+
+    stat: statOf,
+
+    async verify(digest) {
+      const handle = await openExisting(digest);
+      const hash = sm3Stream();
+      for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer);
+      return hash.digest() === digest;
+    },
+
+    async removeStaleTemp(olderThanMs = 24 * 3600_000) {
+      const names = await readdir(tmpDir).catch(() => [] as string[]);
+      let removed = 0;
+      for (const name of names) {
+        const file = path.join(tmpDir, name);
+        const s = await stat(file).catch(() => null);
+        if (
+          s &&
+          Date.now() - s.mtimeMs > olderThanMs &&
+          (await unlink(file).then(
+            () => true,
+            () => false,
+          ))
+        )
+          removed++;
+      }
+      return removed;
+    },
+  };
+}
+
+/**
+ * Copies the input into the open temporary file while an Inspection hashes, counts and sniffs it.
+ */
+async function writeChecked(input: Buffer | Readable, handle: FileHandle, limits: BlobLimits) {
+  const inspection = new Inspection(limits);
+  // Leaving this loop early (an error thrown) destroys the input stream, so a refused upload stops
+  // being read at once. (A write stream on the handle would keep the handle from closing.)
+  for await (const chunk of Buffer.isBuffer(input) ? [input] : (input as AsyncIterable<Buffer | string>)) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    inspection.update(bytes);
+    for (let written = 0; written < bytes.length;) {
+      written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+    }
+  }
+  return inspection.finish(async (position, length) => {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  });
+}
+
+/**
+ * What the bytes going by are: their SM3, their size and their type. Throws as soon as the size passes
+ * the limit, or as soon as the head shows a type that cannot end up allowed, so a refused upload is
+ * not read to its end.
+ */
+class Inspection {
+  private readonly hash = sm3Stream();
+  private size = 0;
+  private head = Buffer.alloc(0);
+  private headType: string | null = null;
+  /** Text must be UTF-8 to its last byte, not only in the head: checked along the way while it may be. */
+  private utf8: TextDecoder | null = new TextDecoder('utf-8', { fatal: true });
+
+  constructor(private readonly limits: BlobLimits) {}
+
+  update(bytes: Buffer): void {
+    this.size += bytes.length;
+    if (this.size > this.limits.maxBytes) throw tooLarge(this.limits.maxBytes);
+    this.hash.update(bytes);
+    this.checkText(bytes);
+    if (this.headType === null) {
+      this.head = Buffer.concat([this.head, bytes.subarray(0, SNIFF_BYTES - this.head.length)]);
+      if (this.head.length >= SNIFF_BYTES) this.decideHead();
+    }
+  }
+
+  async finish(readAt: ReadAt): Promise<StoredBlob> {
+    if (this.size === 0) throw new DomainError('invalid', 'files.empty');
+    const headType = this.headType ?? this.decideHead();
+    this.checkText(null);
+    let mediaType = headType;
+    if (headType === MEDIA_TYPES.zip)
+      mediaType = mediaTypeOfZip((await zipEntryNames(readAt, this.size)) ?? []);
+    else if (headType === MEDIA_TYPES.text && !this.utf8) mediaType = MEDIA_TYPES.unknown;
+    if (!this.limits.allowed.includes(mediaType)) throw typeNotAllowed(mediaType, this.limits.allowed);
+    return { digest: this.hash.digest(), size: this.size, mediaType };
+  }
+
+  private decideHead(): string {
+    const type = sniffMediaType(this.head);
+    this.headType = type;
+    if (type !== MEDIA_TYPES.text) this.utf8 = null;
+    const possible =
+      type === MEDIA_TYPES.zip
+        ? ZIP_FAMILY
+        : type === MEDIA_TYPES.text
+          ? [MEDIA_TYPES.text, MEDIA_TYPES.unknown]
+          : [type];
+    if (!possible.some((t) => this.limits.allowed.includes(t)))
+      throw typeNotAllowed(type, this.limits.allowed);
+    return type;
+  }
+
+  /** Feeds the UTF-8 check; null: the end (a character cut off there is not text). */
+  private checkText(bytes: Buffer | null): void {
+    if (!this.utf8) return;
+    try {
+      if (bytes === null) this.utf8.decode();
+      else if (bytes.includes(0)) this.utf8 = null;
+      else this.utf8.decode(bytes, { stream: true });
+    } catch {
+      this.utf8 = null;
+    }
+  }
+}
+
+function tooLarge(maxBytes: number): DomainError {
+  return new DomainError('too_large', 'files.too_large', { max: formatBytes(maxBytes) });
+}
+
+function typeNotAllowed(detected: string, allowed: readonly string[]): DomainError {
+  return new DomainError('unsupported', 'files.type_not_allowed', {
+    type: mediaTypeLabel(detected),
+    allowed: allowed.map(mediaTypeLabel).join('/'),
+  });
+}
+
+/** 20971520 → "20 MB" (binary multiples, written the way people read them on a form). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let n = bytes;
+  let unit = 0;
+  while (n >= 1024 && unit < units.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(n) ? n : n.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
+}
+
+/** Makes a rename durable across a power cut (best effort: not every platform can open a directory). */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => null);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
+}

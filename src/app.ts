@@ -9,6 +9,7 @@ import type { Config } from './kernel/config/index.ts';
 import { projectRoot } from './kernel/config/paths.ts';
 import { migrate, migrationStatus, openDatabase, type Database } from './kernel/db/index.ts';
 import { startAuditSealer, systemContext } from './kernel/audit/index.ts';
+import { createLocalBlobStore } from './kernel/files/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createWorkflowModule, type WorkflowModule } from './modules/workflow/index.ts';
@@ -87,6 +88,9 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     contactOf,
     siteOf: (tenantId) => org.tenants.get(tenantId),
   });
+  // Files (case attachments, materials): content-addressed in DATA_DIR/files. Several nodes share
+  // that directory (a network volume) until the S3-compatible store lands.
+  const blobs = createLocalBlobStore(path.join(config.dataDir, 'files'));
   const departmentRef = (d: Department) => ({
     id: d.id,
     name: d.name,
@@ -94,22 +98,26 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     type: d.type,
     active: d.active,
   });
-  const workflow = createWorkflowModule(db, {
-    department: async (tenantId, id, ex) => {
-      const d = await org.departments.find(tenantId, id, ex);
-      return d && departmentRef(d);
+  const workflow = createWorkflowModule(
+    db,
+    {
+      department: async (tenantId, id, ex) => {
+        const d = await org.departments.find(tenantId, id, ex);
+        return d && departmentRef(d);
+      },
+      departmentsOfType: async (tenantId, type, ex) =>
+        (
+          await org.departments.list(tenantId, { type, includeInactive: false, limit: 1000, offset: 0 }, ex)
+        ).items.map(departmentRef),
+      listDepartments: async (tenantId) =>
+        (await org.departments.list(tenantId, { includeInactive: true, limit: 5000, offset: 0 })).items.map(
+          departmentRef,
+        ),
+      staffWithRole: (tenantId, where, ex) => identity.staffWithRole(tenantId, where, ex),
+      notify: (ex, message) => notify.notify(ex, message),
     },
-    departmentsOfType: async (tenantId, type, ex) =>
-      (
-        await org.departments.list(tenantId, { type, includeInactive: false, limit: 1000, offset: 0 }, ex)
-      ).items.map(departmentRef),
-    listDepartments: async (tenantId) =>
-      (await org.departments.list(tenantId, { includeInactive: true, limit: 5000, offset: 0 })).items.map(
-        departmentRef,
-      ),
-    staffWithRole: (tenantId, where, ex) => identity.staffWithRole(tenantId, where, ex),
-    notify: (ex, message) => notify.notify(ex, message),
-  });
+    blobs,
+  );
   // The demo processes (临时救助, 并联审批) on the demo site; an unchanged file stores nothing.
   if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
     await workflow.loadProcesses(systemContext(DEMO_TENANT_ID));

@@ -4,6 +4,9 @@
  * can run in parallel against one PostgreSQL without seeing each other's rows.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { buildApp, type Yiwang } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/kernel/config/index.ts';
@@ -63,8 +66,10 @@ export async function createTestApp(
   options: { seed?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const test = await createTestDatabase();
+  // Files (attachments) go to a private directory, removed with the database.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'yw-test-'));
   const yiwang = await buildApp(
-    testConfig({ SEED_DEMO: options.seed === false ? 'false' : 'true', ...options.env }),
+    testConfig({ SEED_DEMO: options.seed === false ? 'false' : 'true', DATA_DIR: dataDir, ...options.env }),
     { db: test.db },
   );
   return {
@@ -72,6 +77,7 @@ export async function createTestApp(
     async drop() {
       await yiwang.close();
       await test.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -152,6 +152,16 @@ function AccountView(props: {
         ) : null}
       </dl>
       <ul class="inline-list">
+        {a.kind === 'staff' ? null : (
+          <>
+            <li>
+              <a href="/account/cases">{t('identity.account.my_cases')}</a>
+            </li>
+            <li>
+              <a href="/account/inbox">{t('identity.account.inbox')}</a>
+            </li>
+          </>
+        )}
         <li>
           <a href="/account/password">{t('identity.password.change')}</a>
         </li>

@@ -182,4 +182,109 @@ describe('cases over HTTP (API and pages)', () => {
     assert.equal(detail.statusCode, 200);
     assert.ok(!detail.body.includes('请三日内办结'), 'the urge is internal');
   });
+
+  it('recomputes open deadlines when an administrator enters next year’s schedule, logged on the case', async () => {
+    const admin = await signInStaff(y, { roles: ['tenant_admin'], divisionCode: '330000' });
+    const definer = await signInStaff(y, { roles: ['system_admin'], divisionCode: '330000' });
+    // A process whose one step lasts 300 working days: its deadline lies beyond next January.
+    const long = {
+      code: 'test.long',
+      name: { 'zh-CN': '长期事项' },
+      applicants: ['internal'],
+      start: 'work',
+      steps: {
+        work: {
+          name: { 'zh-CN': '办理' },
+          assignee: { department: 'case', role: 'handler' },
+          limit: { amount: 300, unit: 'working-days' },
+          actions: { done: { name: { 'zh-CN': '办结' }, to: 'end' } },
+        },
+      },
+    };
+    const put = await y.app.inject({
+      method: 'PUT',
+      url: '/api/v1/workflow/definitions/test.long',
+      headers: { cookie: definer.cookie },
+      payload: long,
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    const opened = await api('handler', 'POST', '/api/v1/cases', {
+      definition: 'test.long',
+      title: '长期事项',
+      data: {},
+    });
+    assert.equal(opened.statusCode, 201, opened.body);
+    const c = opened.json() as { number: string; tasks: { dueAt: string }[] };
+    const year = new Date().getFullYear() + 1;
+    let day = new Date(Date.UTC(year, 0, 5));
+    while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day = new Date(day.getTime() + 86_400_000);
+    const res = await y.app.inject({
+      method: 'PUT',
+      url: `/api/v1/calendar/years/${year}`,
+      headers: { cookie: admin.cookie },
+      payload: {
+        published: true,
+        holidays: [{ date: day.toISOString().slice(0, 10), name: '地方假日' }],
+        workdays: [],
+      },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const after_ = (await api('handler', 'GET', `/api/v1/cases/${c.number}`)).json() as {
+      tasks: { dueAt: string }[];
+      events: { type: string }[];
+    };
+    assert.equal(after_.events.at(-1)!.type, 'deadline.recomputed');
+    assert.ok(new Date(after_.tasks[0]!.dueAt) > new Date(c.tasks[0]!.dueAt), 'one working day later');
+  });
+
+  it('takes attachments by upload, typed from their bytes, and gives them back to those who may see the case', async () => {
+    // A CSRF token from a page with a form (the citizen's case page), sent as the header.
+    const page = await api('citizen', 'GET', `/account/cases/${number}`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const csrfCookie = [page.headers['set-cookie']]
+      .flat()
+      .find((c) => c?.startsWith('yw_csrf='))!
+      .split(';')[0]!;
+    const send = (filename: string, content: Buffer) => {
+      const boundary = 'yiwangtest';
+      const payload = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        content,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return y.app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${number}/attachments`,
+        headers: {
+          cookie: `${cookies.citizen}; ${csrfCookie}`,
+          'x-csrf-token': token,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        },
+        payload,
+      });
+    };
+    const pdf = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+    const ok = await send('户口簿.pdf', pdf);
+    assert.equal(ok.statusCode, 201, ok.body);
+    const item = (ok.json() as { items: { digest: string; mediaType: string }[] }).items[0]!;
+    assert.equal(item.mediaType, 'application/pdf');
+    const exe = await send(
+      '申请书.pdf',
+      Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62, 0x90), Buffer.from('PE\0\0')]),
+    );
+    assert.equal(exe.statusCode, 415);
+    // the handler of the department reviewing the case downloads it; a sibling supervisor cannot
+    const got = await api('handler', 'GET', `/api/v1/cases/${number}/attachments/${item.digest}`);
+    assert.equal(got.statusCode, 200);
+    assert.equal(got.headers['content-type'], 'application/pdf');
+    assert.deepEqual(got.rawPayload, pdf);
+    assert.equal(
+      (await api('sibling', 'GET', `/api/v1/cases/${number}/attachments/${item.digest}`)).statusCode,
+      404,
+    );
+    const listed = await api('handler', 'GET', `/workbench/cases/${number}`);
+    assert.ok(listed.body.includes('户口簿.pdf'));
+  });
 });

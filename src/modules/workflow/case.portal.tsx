@@ -10,14 +10,19 @@ import { ERROR_STATUS, type FieldProblem } from '../../kernel/errors.ts';
 import { auditContextOf, formValues } from '../../kernel/http/index.ts';
 import { toDomainError } from '../../kernel/http/problem.ts';
 import { Pagination, portalPage, SavedNotice, type FormState } from '../../kernel/pages/index.tsx';
-import type { CaseService } from './case.service.ts';
+import { Attachments, type AttachmentUploader } from './case.attachments.tsx';
+import type { CaseService, DepartmentRef } from './case.service.ts';
 import { commandOf } from './case.routes.ts';
 import { ActionForms, bodyOf, EventLine } from './case.workbench.tsx';
 import { nameIn } from './definition.ts';
 import { chinaTime, dueDay } from './deadline.ts';
 
 const PAGE = 20;
+/** What stays inside the office: its notes, warnings, supervision, and who in it holds a task. */
 const INTERNAL = new Set([
+  'task.claimed',
+  'task.released',
+  'task.assigned',
   'comment.added',
   'task.warned',
   'task.escalated',
@@ -26,8 +31,16 @@ const INTERNAL = new Set([
   'card.issued',
 ]);
 
-export function casePortalPages(app: FastifyInstance, deps: { db: Database; cases: CaseService }): void {
-  const { db, cases } = deps;
+export function casePortalPages(
+  app: FastifyInstance,
+  deps: {
+    db: Database;
+    cases: CaseService;
+    upload: AttachmentUploader;
+    listDepartments?: (tenantId: string) => Promise<DepartmentRef[]>;
+  },
+): void {
+  const { db, cases, upload } = deps;
 
   app.get(
     '/account/cases',
@@ -98,11 +111,26 @@ export function casePortalPages(app: FastifyInstance, deps: { db: Database; case
     },
   );
 
-  async function casePage(req: FastifyRequest, number: string, failed?: { key: string; state: FormState }) {
+  async function casePage(
+    req: FastifyRequest,
+    number: string,
+    failed?: { key: string; state: FormState },
+    attachProblem?: string,
+  ) {
     const t = req.t;
     const view = await cases.get(auditContextOf(req), number);
     const def = view.definition.body;
     const s = view.state;
+    const departments = new Map(
+      (await (deps.listDepartments?.(req.site.tenantId) ?? Promise.resolve([]))).map((d) => [d.id, d.name]),
+    );
+    // The applicant sees their own name; the office's people as staff, the timers as the system.
+    const who = (by: { accountId: number | null; name: string }) =>
+      by.accountId === null
+        ? ''
+        : by.accountId === req.actor?.accountId
+          ? by.name
+          : t('identity.account.kind.staff');
     const page = portalPage(
       t,
       `${t('workflow.case.heading')} ${number}`,
@@ -140,16 +168,19 @@ export function casePortalPages(app: FastifyInstance, deps: { db: Database; case
           departments={[]}
           failed={failed}
         />
+        <Attachments
+          number={number}
+          events={view.events}
+          canAttach={view.available.some((a) => a.action === 'attach')}
+          postTo={`/account/cases/${number}/attachments`}
+          problem={attachProblem}
+        />
         <h2>{t('workflow.case.timeline')}</h2>
         <ol class="timeline">
           {view.events
             .filter((e) => !INTERNAL.has(e.type))
             .map((e) => (
-              <EventLine
-                e={{ ...e, by: { ...e.by, name: e.by.accountId === req.actor?.accountId ? e.by.name : '' } }}
-                def={def}
-                departments={new Map()}
-              />
+              <EventLine e={{ ...e, by: { ...e.by, name: who(e.by) } }} def={def} departments={departments} />
             ))}
         </ol>
       </>,
@@ -162,6 +193,25 @@ export function casePortalPages(app: FastifyInstance, deps: { db: Database; case
     '/account/cases/:number',
     { schema: { hide: true }, config: { access: 'account.self' } },
     async (req, reply) => reply.page(await casePage(req, (req.params as { number: string }).number)),
+  );
+
+  app.post(
+    '/account/cases/:number/attachments',
+    { schema: { hide: true }, config: { access: 'account.self' } },
+    async (req, reply) => {
+      const number = (req.params as { number: string }).number;
+      try {
+        await upload(req, number);
+        return reply.redirect(`/account/cases/${number}?saved=1`, 303);
+      } catch (e) {
+        const domain = toDomainError(e);
+        if (!domain || domain.kind === 'not_found') throw e;
+        return reply.page(
+          await casePage(req, number, undefined, req.t(domain.code, domain.params)),
+          ERROR_STATUS[domain.kind],
+        );
+      }
+    },
   );
 
   app.post(

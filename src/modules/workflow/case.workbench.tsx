@@ -20,6 +20,7 @@ import {
   type FormState,
   type PageContent,
 } from '../../kernel/pages/index.tsx';
+import { Attachments, type AttachmentUploader } from './case.attachments.tsx';
 import type { CasePorts, CaseService, DepartmentRef } from './case.service.ts';
 import { commandOf, type ActionBody } from './case.routes.ts';
 import { nameIn, type Definition } from './definition.ts';
@@ -30,6 +31,7 @@ import type { TaskQueries } from './task.queries.ts';
 
 interface Deps {
   db: Database;
+  upload: AttachmentUploader;
   cases: CaseService;
   definitions: DefinitionService;
   tasks: TaskQueries;
@@ -199,7 +201,7 @@ export function EventLine(props: { e: CaseEvent; def: Definition; departments: M
     case 'task.completed': {
       text = t('workflow.event.task_completed', { task: e.task, action: actionName(props.def, e, locale) });
       const detail = Object.entries(e.input)
-        .map(([k, v]) => `${k}: ${String(v)}`)
+        .map(([k, v]) => `${fieldTitle(props.def, e.action, k)}: ${String(v)}`)
         .join('；');
       if (detail) text += ` — ${detail}`;
       break;
@@ -216,6 +218,14 @@ export function EventLine(props: { e: CaseEvent; def: Definition; departments: M
       break;
     case 'task.assigned':
       text = t('workflow.event.task_assigned', { task: e.task, name: e.name });
+      break;
+    // No sentences of their own yet: the action's name and the task, as the action forms title them.
+    case 'task.claimed':
+    case 'task.released':
+      text = `${t(e.type === 'task.claimed' ? 'workflow.action.claim' : 'workflow.action.release')} · ${t('workflow.task.numbered', { task: e.task })}`;
+      break;
+    case 'task.cancelled':
+      text = `${t('workflow.task.numbered', { task: e.task })} · ${t('workflow.task.status_cancelled')}`;
       break;
     case 'task.warned':
       text = t(`workflow.event.task_warned_${e.light}`, { task: e.task });
@@ -288,6 +298,18 @@ function actionName(def: Definition, e: Extract<CaseEvent, { type: 'task.complet
       if (b.actions[e.action]) return nameIn(b.actions[e.action]!.name, locale);
   }
   return e.action;
+}
+/** The title of a field of an action's form (its JSON Schema `title`), else the field's name. */
+function fieldTitle(def: Definition, action: string, field: string): string {
+  for (const s of Object.values(def.steps))
+    for (const a of [
+      s.actions?.[action],
+      ...Object.values(s.parallel?.branches ?? {}).map((b) => b.actions[action]),
+    ]) {
+      const title = (a?.form?.properties as Record<string, { title?: unknown }> | undefined)?.[field]?.title;
+      if (typeof title === 'string') return title;
+    }
+  return field;
 }
 const stopName = (def: Definition, stop: string, locale: string) => {
   const s = def.stops?.[stop];
@@ -617,7 +639,7 @@ export function bodyOf(values: Record<string, string>, def: Definition): { key: 
 }
 
 export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
-  const { db, cases, definitions, tasks, ports } = deps;
+  const { db, cases, definitions, tasks, ports, upload } = deps;
 
   app.get(
     '/workbench/tasks',
@@ -679,6 +701,7 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     req: FastifyRequest,
     number: string,
     failed?: { key: string; state: FormState },
+    attachProblem?: string,
   ): Promise<PageContent> {
     const t = req.t;
     const locale = req.locale;
@@ -822,6 +845,13 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
           departments={all.filter((d) => d.active)}
           failed={failed}
         />
+        <Attachments
+          number={number}
+          events={view.events}
+          canAttach={view.available.some((a) => a.action === 'attach')}
+          postTo={`/workbench/cases/${number}/attachments`}
+          problem={attachProblem}
+        />
         <h2>{t('workflow.case.timeline')}</h2>
         <ol class="timeline">
           {view.events.map((e) => (
@@ -829,7 +859,12 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
           ))}
         </ol>
       </>,
-      [{ href: '/workbench/tasks', label: t('workflow.tasks.title') }],
+      // Back to where the viewer came from: their tasks, or a supervisor's dashboard (no tasks of theirs).
+      req.actor?.permissions.has('case.handle')
+        ? [{ href: '/workbench/tasks', label: t('workflow.tasks.title') }]
+        : req.actor?.permissions.has('case.supervise')
+          ? [{ href: '/workbench/supervision', label: t('workflow.supervision.title') }]
+          : [],
     );
   }
 
@@ -837,6 +872,25 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     '/workbench/cases/:number',
     { schema: { hide: true }, config: { access: 'workbench.enter' } },
     async (req, reply) => reply.page(await casePage(req, (req.params as { number: string }).number)),
+  );
+
+  app.post(
+    '/workbench/cases/:number/attachments',
+    { schema: { hide: true }, config: { access: 'case.handle' } },
+    async (req, reply) => {
+      const number = (req.params as { number: string }).number;
+      try {
+        await upload(req, number);
+        return reply.redirect(`/workbench/cases/${number}?saved=1`, 303);
+      } catch (e) {
+        const domain = toDomainError(e);
+        if (!domain || domain.kind === 'not_found') throw e;
+        return reply.page(
+          await casePage(req, number, undefined, req.t(domain.code, domain.params)),
+          ERROR_STATUS[domain.kind],
+        );
+      }
+    },
   );
 
   app.post(

@@ -18,6 +18,24 @@ import { nameIn, type Definition } from './definition.ts';
 import type { DefinitionService } from './definition.service.ts';
 import { chinaTime } from './deadline.ts';
 
+/**
+ * The step ids in the order a case meets them (from the start, through each action's target), then any
+ * other: a stored definition's keys come back from jsonb in its own order, not the author's.
+ */
+function flowOrder(def: Definition): string[] {
+  const seen = new Set<string>();
+  const queue = [def.start];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    const s = def.steps[id];
+    if (!s || seen.has(id)) continue;
+    seen.add(id);
+    if (s.parallel) queue.push(s.parallel.next, s.parallel.onReject);
+    for (const a of Object.values(s.actions ?? {})) queue.push(a.to);
+  }
+  return [...seen, ...Object.keys(def.steps).filter((id) => !seen.has(id))];
+}
+
 function Steps(props: { def: Definition }) {
   const { t, locale } = usePage();
   const limit = (l?: { amount: number; unit: string }) =>
@@ -34,7 +52,8 @@ function Steps(props: { def: Definition }) {
         </tr>
       </thead>
       <tbody>
-        {Object.entries(props.def.steps).map(([id, s]) => {
+        {flowOrder(props.def).map((id) => {
+          const s = props.def.steps[id]!;
           const units = s.parallel
             ? Object.entries(s.parallel.branches).map(([b, br]) => ({
                 key: `${id}.${b}`,
@@ -150,14 +169,16 @@ export function definitionWorkbenchPages(
           state={state}
           submitLabel={req.t('workflow.definitions.save')}
         >
-          <Field
-            name="json"
-            label={req.t('workflow.definitions.json')}
-            state={state}
-            required
-            rows={30}
-            maxLength={200_000}
-          />
+          <div class="code-editor">
+            <Field
+              name="json"
+              label={req.t('workflow.definitions.json')}
+              state={state}
+              required
+              rows={30}
+              maxLength={200_000}
+            />
+          </div>
         </Form>
       </>,
       [{ href: '/workbench/workflow/definitions', label: req.t('workflow.definitions.title') }],

@@ -430,7 +430,7 @@ export type Command =
   | { action: 'request_extension'; task: number; amount: number; reason: string }
   | { action: 'decide_extension'; task: number; approved: boolean; note: string }
   | { action: 'comment'; text: string }
-  | { action: 'attach'; digest: string; filename: string; size: number; mediaType: string }
+  | { action: 'attach'; files: { digest: string; filename: string; size: number; mediaType: string }[] }
   | { action: 'urge'; note: string; task: number | null }
   | { action: 'acknowledge'; note: string }
   | { action: 'card'; color: 'yellow' | 'red'; reason: string; departmentId: number }
@@ -689,15 +689,14 @@ export async function plan(s: CaseState, ctx: PlanContext, actor: Actor, cmd: Co
     case 'comment':
       return [{ type: 'comment.added', text: text('text', cmd.text, 5000) }];
     case 'attach':
-      return [
-        {
-          type: 'attachment.added',
-          digest: cmd.digest,
-          filename: cmd.filename.slice(0, 200),
-          size: cmd.size,
-          mediaType: cmd.mediaType,
-        },
-      ];
+      if (cmd.files.length === 0) throw invalidFields([{ field: 'file', code: 'errors.field_required' }]);
+      return cmd.files.map((f) => ({
+        type: 'attachment.added',
+        digest: f.digest,
+        filename: f.filename.slice(0, 200),
+        size: f.size,
+        mediaType: f.mediaType,
+      }));
     case 'urge':
       return [{ type: 'case.urged', note: text('note', cmd.note), task: cmd.task }];
     case 'acknowledge':

@@ -6,11 +6,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database, Executor } from '../../kernel/db/index.ts';
 import type { AuditContext } from '../../kernel/audit/index.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
 import type { Permission } from '../../kernel/policy/index.ts';
 import { nationalCalendar, type WorkCalendar } from './calendar.ts';
 import { calendarAdminRoutes, calendarRoutes } from './calendar.routes.ts';
 import { createCalendarService } from './calendar.service.ts';
 import { calendarWorkbenchPages } from './calendar.workbench.tsx';
+import { attachmentUploader, caseAttachmentRoutes } from './case.attachments.tsx';
 import { casePortalPages } from './case.portal.tsx';
 import { caseRoutes } from './case.routes.ts';
 import { createCaseService, type CasePorts, type DepartmentRef } from './case.service.ts';
@@ -39,7 +41,7 @@ export type WorkflowPorts = Omit<CasePorts, 'calendarFor'> & {
   listDepartments(tenantId: string): Promise<DepartmentRef[]>;
 };
 
-export function createWorkflowModule(db: Database, ports: WorkflowPorts) {
+export function createWorkflowModule(db: Database, ports: WorkflowPorts, blobs: BlobStore) {
   const definitions = createDefinitionService(db);
   // The engine recomputes open deadlines inside every calendar edit's transaction (set below).
   let onCalendarChanged: (
@@ -58,6 +60,7 @@ export function createWorkflowModule(db: Database, ports: WorkflowPorts) {
   const tasks = createTaskQueries(db);
   const supervision = createSupervision(db);
   const timers = createTimerWorker(db, cases, definitions, casePorts);
+  const upload = attachmentUploader(cases, blobs);
 
   return {
     /** The national calendar (the State Council's schedules). */
@@ -87,12 +90,14 @@ export function createWorkflowModule(db: Database, ports: WorkflowPorts) {
       await caseRoutes(app, { cases, definitions, tasks });
       caseWorkbenchPages(app, {
         db,
+        upload,
         cases,
         definitions,
         tasks,
         ports: { ...casePorts, listDepartments: ports.listDepartments },
       });
-      casePortalPages(app, { db, cases });
+      casePortalPages(app, { db, cases, upload, listDepartments: ports.listDepartments });
+      caseAttachmentRoutes(app, { db, cases, blobs, upload });
       definitionWorkbenchPages(app, { definitions });
       supervisionHttp(app, { supervision, listDepartments: ports.listDepartments });
     },

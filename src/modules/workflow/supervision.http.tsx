@@ -33,7 +33,11 @@ function periodOf(
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
-/** A horizontal bar chart of the on-time rate by department (SVG, with the figures as text too). */
+/**
+ * A horizontal bar chart of the on-time rate by department (SVG, with the figures as text too). Its
+ * natural size is in its attributes and the stylesheet shrinks it to narrow screens: the
+ * Content-Security-Policy refuses inline style attributes.
+ */
 function OnTimeChart(props: { rows: DepartmentFigures[]; names: Map<number, string> }) {
   const { t } = usePage();
   const rows = props.rows.filter((r) => r.onTimeRate !== null);
@@ -48,8 +52,8 @@ function OnTimeChart(props: { rows: DepartmentFigures[]; names: Map<number, stri
         role="img"
         aria-labelledby="ontime-title"
         viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        style={`max-width:${width}px`}
+        width={width}
+        height={height}
       >
         <title id="ontime-title">{t('workflow.supervision.chart_title')}</title>
         {rows.map((r, i) => {

@@ -219,13 +219,14 @@ export function EventLine(props: { e: CaseEvent; def: Definition; departments: M
     case 'task.assigned':
       text = t('workflow.event.task_assigned', { task: e.task, name: e.name });
       break;
-    // No sentences of their own yet: the action's name and the task, as the action forms title them.
     case 'task.claimed':
+      text = t('workflow.event.task_claimed', { task: e.task });
+      break;
     case 'task.released':
-      text = `${t(e.type === 'task.claimed' ? 'workflow.action.claim' : 'workflow.action.release')} · ${t('workflow.task.numbered', { task: e.task })}`;
+      text = t('workflow.event.task_released', { task: e.task });
       break;
     case 'task.cancelled':
-      text = `${t('workflow.task.numbered', { task: e.task })} · ${t('workflow.task.status_cancelled')}`;
+      text = t('workflow.event.task_cancelled', { task: e.task });
       break;
     case 'task.warned':
       text = t(`workflow.event.task_warned_${e.light}`, { task: e.task });

@@ -183,13 +183,14 @@ describe('a case through its steps', () => {
     await c.act(handler, { action: 'step', task: 2, name: 'approve', input: { opinion: '情况属实' } });
     const decide = c.state.tasks[2]!;
     assert.equal(decide.step, 'decide');
-    assert.equal(decide.departmentId, 10, 'department "case" is the receiving department');
+    assert.equal(decide.departmentId, 20, 'the head of civil affairs decides');
+    // the handler is in that department but not its head: never theirs to take (403)
     await refused(c.act(handler, { action: 'step', task: 3, name: 'grant', input: {} }), 'forbidden');
     assert.deepEqual(
-      available(c.state, assistance, actor(9, ['department_head'], 10)).map((a) => a.name ?? a.action),
+      available(c.state, assistance, head).map((a) => a.name ?? a.action),
       ['grant', 'deny', 'claim', 'assign', 'request_extension', 'comment', 'attach'],
     );
-    await c.act(actor(9, ['department_head'], 10), { action: 'step', task: 3, name: 'grant', input: {} });
+    await c.act(head, { action: 'step', task: 3, name: 'grant', input: {} });
     assert.equal(c.state.status, 'closed');
     assert.equal(c.state.outcome, 'approved');
     assert.equal(c.state.late, false);
@@ -202,9 +203,8 @@ describe('a case through its steps', () => {
     });
     await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
     await c.act(handler, { action: 'step', task: 2, name: 'approve', input: { opinion: '属实' } });
-    const boss = actor(9, ['department_head'], 10);
-    assert.ok(!available(c.state, assistance, boss).some((a) => a.name === 'grant'));
-    await refused(c.act(boss, { action: 'step', task: 3, name: 'grant', input: {} }), 'conflict');
+    assert.ok(!available(c.state, assistance, head).some((a) => a.name === 'grant'));
+    await refused(c.act(head, { action: 'step', task: 3, name: 'grant', input: {} }), 'conflict');
   });
 
   it('returns a task to an earlier step (退回) and transfers one (转办) with a reason', async () => {

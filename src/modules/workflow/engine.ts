@@ -553,12 +553,16 @@ function refuse(s: CaseState, def: Definition, actor: Actor, cmd: Command, stepN
   const name = cmd.action === 'step' ? cmd.name : cmd.action;
   if ('task' in cmd && cmd.task !== null && !t)
     throw conflict('workflow.action.task_unknown', { task: cmd.task });
+  // Could this actor ever take it on this task: staff of its department (holding the step action's
+  // roles, for a step action), or the applicant for an applicant's action? Then it is "not now" (409).
+  const stepAction = t && cmd.action === 'step' ? stepOf(def, t).actions[cmd.name] : undefined;
   const everAllowed =
     t !== undefined
-      ? (actor.kind === 'staff' && actor.departmentId === t.departmentId) ||
-        (cmd.action === 'step' &&
-          stepOf(def, t).actions[cmd.name]?.by === 'applicant' &&
-          relation(s, actor).applicant)
+      ? stepAction?.by === 'applicant'
+        ? relation(s, actor).applicant
+        : actor.kind === 'staff' &&
+          actor.departmentId === t.departmentId &&
+          (!stepAction || (stepAction.roles ?? [t.role]).some((r) => actor.roles.includes(r)))
       : canSee(s, actor);
   const params = { step: stepName, action: name, status: s.status };
   if (!everAllowed) throw new DomainError('forbidden', 'workflow.action.forbidden', params);

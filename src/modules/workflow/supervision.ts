@@ -11,7 +11,7 @@ import type { Database } from '../../kernel/db/index.ts';
 import { isWithin, subtreePrefix } from '../../kernel/divisions/index.ts';
 import { notFound } from '../../kernel/errors.ts';
 import { jurisdictionPrefix, type Actor } from '../../kernel/policy/index.ts';
-import { lightSql, type TaskItem } from './task.queries.ts';
+import { lightSql, taskItemColumns, taskItemOf, type TaskItem } from './task.queries.ts';
 import type { Light } from './deadline.ts';
 
 export interface DepartmentFigures {
@@ -130,41 +130,14 @@ export function createSupervision(db: Database, now: () => Date = () => new Date
       if (filter.departmentId !== undefined) q = q.where('department_id', '=', filter.departmentId);
       if (filter.light) q = q.where(lightSql(at), '=', filter.light);
       const rows = await q
-        .select([
-          'case_number',
-          'case_title',
-          'definition_code',
-          'no',
-          'step',
-          'assignee_account_id',
-          'opened_at',
-          'due_at',
-          'stopped',
-          'urged',
-          'department_id',
-          lightSql(at).as('light_now'),
-          sql<number>`count(*) over ()`.as('total'),
-        ])
+        .select(taskItemColumns(at))
         .orderBy(sql`due_at asc nulls last`)
         .limit(filter.limit)
         .offset(filter.offset)
         .execute();
       return {
         total: Number(rows[0]?.total ?? 0),
-        items: rows.map((r) => ({
-          caseNumber: r.case_number,
-          caseTitle: r.case_title,
-          definitionCode: r.definition_code,
-          task: r.no,
-          step: r.step,
-          assigneeId: r.assignee_account_id === null ? null : Number(r.assignee_account_id),
-          openedAt: r.opened_at,
-          dueAt: r.due_at,
-          light: r.light_now,
-          stopped: r.stopped,
-          urged: r.urged,
-          departmentId: Number(r.department_id),
-        })),
+        items: rows.map(taskItemOf),
       };
     },
   };

@@ -25,6 +25,54 @@ export const lightSql = (now: Date) =>
     when not stopped and yellow_at <= ${now} then 'yellow'
     else case when light = 'red' then 'red' when light = 'yellow' then 'yellow' else 'green' end end`;
 
+/** The columns of a task list row, with its light now. */
+export const taskItemColumns = (now: Date) =>
+  [
+    'case_number',
+    'case_title',
+    'definition_code',
+    'no',
+    'step',
+    'assignee_account_id',
+    'opened_at',
+    'due_at',
+    'stopped',
+    'urged',
+    'department_id',
+    lightSql(now).as('light_now'),
+    sql<number>`count(*) over ()`.as('total'),
+  ] as const;
+
+export function taskItemOf(r: {
+  case_number: string;
+  case_title: string;
+  definition_code: string;
+  no: number;
+  step: string;
+  assignee_account_id: number | null;
+  opened_at: Date;
+  due_at: Date | null;
+  stopped: boolean;
+  urged: boolean;
+  department_id: number;
+  light_now: Light;
+}): TaskItem & { departmentId: number } {
+  return {
+    caseNumber: r.case_number,
+    caseTitle: r.case_title,
+    definitionCode: r.definition_code,
+    task: r.no,
+    step: r.step,
+    assigneeId: r.assignee_account_id === null ? null : Number(r.assignee_account_id),
+    openedAt: r.opened_at,
+    dueAt: r.due_at,
+    light: r.light_now,
+    stopped: r.stopped,
+    urged: r.urged,
+    departmentId: Number(r.department_id),
+  };
+}
+
 export function createTaskQueries(db: Database, now: () => Date = () => new Date()) {
   return {
     /** Open tasks of the actor's department in their roles: held by them, waiting to be claimed, or both. */
@@ -48,20 +96,7 @@ export function createTaskQueries(db: Database, now: () => Date = () => new Date
           eb.or([eb('assignee_account_id', 'is', null), eb('assignee_account_id', '=', actor.accountId)]),
         );
       const rows = await q
-        .select([
-          'case_number',
-          'case_title',
-          'definition_code',
-          'no',
-          'step',
-          'assignee_account_id',
-          'opened_at',
-          'due_at',
-          'stopped',
-          'urged',
-          lightSql(at).as('light_now'),
-          sql<number>`count(*) over ()`.as('total'),
-        ])
+        .select(taskItemColumns(at))
         .$if(filter.light !== undefined, (qb) => qb.where(lightSql(at), '=', filter.light!))
         .orderBy(sql`due_at asc nulls last`)
         .orderBy('opened_at')
@@ -70,19 +105,7 @@ export function createTaskQueries(db: Database, now: () => Date = () => new Date
         .execute();
       return {
         total: Number(rows[0]?.total ?? 0),
-        items: rows.map((r) => ({
-          caseNumber: r.case_number,
-          caseTitle: r.case_title,
-          definitionCode: r.definition_code,
-          task: r.no,
-          step: r.step,
-          assigneeId: r.assignee_account_id === null ? null : Number(r.assignee_account_id),
-          openedAt: r.opened_at,
-          dueAt: r.due_at,
-          light: r.light_now,
-          stopped: r.stopped,
-          urged: r.urged,
-        })),
+        items: rows.map(taskItemOf),
       };
     },
   };

@@ -60,9 +60,13 @@ export function createTimerWorker(
     const escalations = (t.branch ? step.parallel!.branches[t.branch]!.escalations : step.escalations) ?? [];
     const out: NewEvent[] = [];
     const due = t.dueAt ? dueDay(t.dueAt) : '—';
+    // Each person hears of one warning once, whichever ways it reaches them.
+    const told = new Set<number>();
     const tell = async (ids: Iterable<number>) => {
       if (!ports.notify) return;
-      for (const accountId of ids)
+      for (const accountId of ids) {
+        if (told.has(accountId)) continue;
+        told.add(accountId);
         await ports.notify(tx, {
           tenantId,
           accountId,
@@ -70,6 +74,7 @@ export function createTimerWorker(
           params: { number, title: s.title, step: stepName({ steps } as Definition, t.step, t.branch), due },
           link: `/workbench/cases/${number}`,
         });
+      }
     };
     // The people on the task hear of every warning.
     const onTask =

@@ -30,21 +30,15 @@ const textOf = async (page: Page, selector: string) => ((await page.textContent(
 const passwordOf = (username: string) =>
   [...DEMO_STAFF, ...DEMO_ACCOUNTS].find((a) => a.username === username)!.password;
 
-/**
- * The demo process with a same-day review step (due at the end of today, yellow from now), decided by
- * the head of the civil affairs bureau that reviewed it: the demo process gives the decision to the
- * head of the receiving department (the window's service centre), which has no head among the demo
- * accounts.
- */
+/** The demo process with a same-day review step: due at the end of today, yellow from now. */
 function sameDayProcess(): Record<string, unknown> {
   const file = path.join(import.meta.dirname, '../../src/modules/workflow/processes/demo.assistance.json');
   const def = JSON.parse(readFileSync(file, 'utf8')) as {
-    steps: { review: { limit: unknown }; decide: { assignee: unknown } };
+    steps: { review: { limit: unknown } };
   } & Record<string, unknown>;
   def.code = CODE;
   def.name = { 'zh-CN': '临时救助申请（当日办结）', en: 'Temporary assistance (same day)' };
   def.steps.review.limit = { amount: 0, unit: 'working-days' };
-  def.steps.decide.assignee = { department: { type: 'civil_affairs' }, role: 'department_head' };
   return def;
 }
 
@@ -144,7 +138,7 @@ describe('case workflow (e2e)', { timeout: 600_000 }, () => {
     const steps = await page.locator('main table tbody tr td:first-child').allTextContents();
     assert.deepEqual(
       steps.map((x) => x.split(' ')[0]),
-      ['窗口受理', '民政审核', '科长审批'],
+      ['窗口受理', '民政审核', '民政负责人审批'],
     );
     assert.match(await textOf(page, 'main table'), /民政审核[\s\S]*0 个?工作日/);
     await expectAccessible(page);
@@ -238,7 +232,7 @@ describe('case workflow (e2e)', { timeout: 600_000 }, () => {
 
     assert.equal(await submitAction(handler, '认领（任务 2 民政审核）', '认领'), 303);
     assert.match(await tasks.nth(1).innerText(), /刘承办/);
-    assert.match(await textOf(handler, 'ol.timeline li:last-child'), /刘承办\s*认领 · 任务 2/);
+    assert.match(await textOf(handler, 'ol.timeline li:last-child'), /刘承办\s*认领任务 2/);
     assert.ok(await handler.getByRole('region', { name: '审核通过（任务 2 民政审核）' }).isVisible());
     await expectAccessible(handler);
 
@@ -345,7 +339,7 @@ describe('case workflow (e2e)', { timeout: 600_000 }, () => {
     assert.equal(await submitAction(page, approve, '审核通过'), 303);
     assert.equal(await textOf(page, 'main [role="status"]'), '已保存。');
     assert.match(await textOf(page, 'ol.timeline'), new RegExp(`审核通过 — 审核意见: ${OPINION}`));
-    assert.match(await page.locator('main table tbody tr').nth(2).innerText(), /科长审批/);
+    assert.match(await page.locator('main table tbody tr').nth(2).innerText(), /民政负责人审批/);
     await page.context().close();
   });
 
@@ -356,7 +350,7 @@ describe('case workflow (e2e)', { timeout: 600_000 }, () => {
     assert.match(await textOf(head, 'main table'), new RegExp(`即将超期（[^）]+）：${number}`));
     await expectAccessible(head);
     await visit(head, `/workbench/cases/${number}`);
-    assert.equal(await submitAction(head, '批准（任务 3 科长审批）', '批准'), 303);
+    assert.equal(await submitAction(head, '批准（任务 3 民政负责人审批）', '批准'), 303);
     assert.match(await textOf(head, 'dl.facts'), /已办结 · 准予/);
     await expectAccessible(head);
     await head.context().close();

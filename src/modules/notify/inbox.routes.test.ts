@@ -76,7 +76,7 @@ describe('the inbox', () => {
     assert.equal(mine.unread, 3);
     assert.equal(
       mine.items[0]!.body,
-      '办件“食品经营许可 3”（ZJ2026-3）的“审查”环节已分派给您，请于 2026-10-08 前办理。',
+      '办件“食品经营许可 3”（ZJ2026-3）的“审查”环节已交您或您所在岗位办理，请于 2026-10-08 前办结。',
     );
     assert.equal(mine.items[0]!.link, '/workbench/tasks/3');
     const theirs = await inboxOf(other.cookie);

@@ -177,7 +177,9 @@ describe('notification e-mails through the outbox', () => {
     assert.deepEqual(received[0]!.to, [staff.email]);
     const m = parse(received[0]!.raw);
     assert.equal(m.subject, `【${SITE_NAME}】新待办：ZJ-2 事项2`);
-    const zh = m.text.indexOf('办件“事项2”（ZJ-2）的“审查”环节已交您或您所在岗位办理，请于 2026-10-08 前办结。');
+    const zh = m.text.indexOf(
+      '办件“事项2”（ZJ-2）的“审查”环节已交您或您所在岗位办理，请于 2026-10-08 前办结。',
+    );
     const en = m.text.indexOf('The step “审查” of case “事项2” (ZJ-2) is now with you or your post.');
     assert.ok(zh > 0 && en > zh, m.text);
     assert.ok(m.text.includes('详情：http://localhost:3000/workbench/tasks/2'), m.text);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- http|startup|import|audit|login]`: runs the benchmarks (all by default) and prints a summary.
+ * `npm run bench [-- http|startup|import|audit|login|workflow]`: runs the benchmarks (all by default) and prints a summary.
  * Figures are printed, never asserted: a missed target reads "below target" and the exit code stays 0.
  * Only a benchmark that crashes makes it non-zero. Every spawned process, temp dir and database is
  * removed at the end, also after an error or Ctrl-C.
@@ -10,6 +10,7 @@ import { runImport } from './import.ts';
 import { runLogin } from './login.ts';
 import { cleanupAll, log, printSummary, reportFailure } from './lib.ts';
 import { runStartup } from './startup.ts';
+import { runWorkflow } from './workflow.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   http: runHttp,
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   import: runImport,
   audit: runAudit,
   login: runLogin,
+  workflow: runWorkflow,
 };
 
 const pick = process.argv[2];

@@ -325,15 +325,16 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           objectId: String(id),
           detail: { definition: `${definition.code}@${definition.version}` },
         });
-        const number = await store.takeNumber(tx, ctx.tenantId, id, Number(chinaDate(at).slice(0, 4)));
         const row = {
           tenantId: ctx.tenantId,
           id,
-          number,
+          number: '',
           definitionCode: definition.code,
           definitionVersion: definition.version,
         };
         await store.project(tx, row, state, 'all');
+        // The number last: its counter row stays locked from here to the commit (see takeNumber).
+        const number = await store.takeNumber(tx, ctx.tenantId, id, Number(chinaDate(at).slice(0, 4)));
         await notifyAbout(tx, ctx.tenantId, number, definition.body, state, stamped);
         return { number, definition, state, events: stamped };
       });

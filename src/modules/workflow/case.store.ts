@@ -132,9 +132,10 @@ export async function insertCase(
 }
 
 /**
- * The next case number of the site and year, written to the case. Taken as the creating transaction's
- * last statement: the counter row stays locked only until that transaction commits, and a rollback
- * returns the number, so numbers have no gaps.
+ * The next case number of the site and year, written to the case and its tasks in one statement.
+ * Called as the creating transaction's last write: the counter row stays locked until that transaction
+ * commits — creations of a site queue there, so it must be short — and a rollback returns the number,
+ * so numbers have no gaps.
  */
 export async function takeNumber(
   ex: Executor,
@@ -142,18 +143,18 @@ export async function takeNumber(
   caseId: number,
   year: number,
 ): Promise<string> {
-  const r = await sql<{ last: string | number }>`
-    insert into workflow.case_number (tenant_id, year, last) values (${tenantId}, ${year}, 1)
-    on conflict (tenant_id, year) do update set last = workflow.case_number.last + 1
-    returning last`.execute(ex);
-  const number = `${tenantId}${year}${String(r.rows[0]!.last).padStart(7, '0')}`;
-  await ex
-    .updateTable('workflow.case')
-    .set({ number })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', caseId)
-    .execute();
-  return number;
+  const r = await sql<{ number: string }>`
+    with n as (
+      insert into workflow.case_number (tenant_id, year, last) values (${tenantId}, ${year}, 1)
+      on conflict (tenant_id, year) do update set last = workflow.case_number.last + 1
+      returning ${tenantId} || ${String(year)} || case when last >= 1000000 then last::text else lpad(last::text, 7, '0') end as number
+    ), c as (
+      update workflow."case" set number = n.number from n where tenant_id = ${tenantId} and id = ${caseId}
+    ), t as (
+      update workflow.task set case_number = n.number from n where tenant_id = ${tenantId} and case_id = ${caseId}
+    )
+    select number from n`.execute(ex);
+  return r.rows[0]!.number;
 }
 
 /** Writes the fold into the case row, its task rows and its timers. */

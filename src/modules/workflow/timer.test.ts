@@ -110,4 +110,46 @@ describe('timers across processes (PostgreSQL)', { skip: !onPostgres && 'needs D
       .execute();
     assert.equal(left.length, 0);
   });
+
+  it('two processes catching up after an outage (yellow and red both due) fire each case once, without deadlocks', async () => {
+    const definitions = createDefinitionService(test.db);
+    const cases = createCaseService(
+      test.db,
+      definitions,
+      fixturePorts({ now: () => new Date('2026-04-01T09:00:00+08:00') }),
+    );
+    const fresh: string[] = [];
+    for (let i = 0; i < CASES; i++)
+      fresh.push(
+        (
+          await cases.create(acting(citizen), {
+            definition: 'demo.assistance',
+            title: `补办 ${i}`,
+            data: { reason: '火灾', amount: 100 },
+            division: '330106',
+          })
+        ).number,
+      );
+    const [a, b] = [
+      runSweeper(url, '2026-04-20T10:00:00+08:00'),
+      runSweeper(url, '2026-04-20T10:00:00+08:00'),
+    ];
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    assert.equal(
+      ra.warned + rb.warned,
+      CASES,
+      'one warning per case: red, the yellow it passed is not raised',
+    );
+    const rows = await test.db.kysely
+      .selectFrom('workflow.event as e')
+      .innerJoin('workflow.case as c', (j) =>
+        j.onRef('c.tenant_id', '=', 'e.tenant_id').onRef('c.id', '=', 'e.case_id'),
+      )
+      .select(['c.number', 'e.body'])
+      .where('e.type', '=', 'task.warned')
+      .where('c.number', 'in', fresh)
+      .execute();
+    assert.equal(rows.length, CASES);
+    assert.ok(rows.every((r) => (r.body as { light: string }).light === 'red'));
+  });
 });

@@ -140,14 +140,19 @@ export function createTimerWorker(
   async function sweep(limit = 500): Promise<SweepResult> {
     const at = now();
     return db.kysely.transaction().execute(async (tx) => {
+      // Work is taken by locking the cases, not the timer rows: an action, a sweep and the projection
+      // all lock a case before touching its timers, so two sweepers never hold each other's timers.
       const due = await tx
-        .selectFrom('workflow.timer')
-        .select(['tenant_id', 'case_id', 'task_no', 'kind'])
-        .where('fired_at', 'is', null)
-        .where('fire_at', '<=', at)
-        .orderBy('fire_at')
+        .selectFrom('workflow.timer as t')
+        .innerJoin('workflow.case as c', (j) =>
+          j.onRef('c.tenant_id', '=', 't.tenant_id').onRef('c.id', '=', 't.case_id'),
+        )
+        .select(['t.tenant_id', 't.case_id', 't.task_no', 't.kind'])
+        .where('t.fired_at', 'is', null)
+        .where('t.fire_at', '<=', at)
+        .orderBy('t.fire_at')
         .limit(limit)
-        .forUpdate()
+        .forUpdate('c')
         .skipLocked()
         .execute();
       const byCase = new Map<string, typeof due>();

@@ -221,8 +221,8 @@ const OPENED_BODY = JSON.stringify({
 });
 
 /**
- * How the replica numbers a case: as case.service.ts does (the per-site-and-year counter row, then the
- * case's number, with five statements and the COMMIT still to come); with the counter, the case's number and its task's
+ * How the replica numbers a case: as case.service.ts did before the benchmark (the per-site-and-year
+ * counter row, then the case's number, with five statements and the COMMIT still to come); with the counter, the case's number and its task's
  * case_number in one statement just before COMMIT; or from a sequence when the case row is inserted
  * (no row lock held to COMMIT, so gaps after a rollback).
  */
@@ -368,7 +368,7 @@ async function benchCasesAndActions(db: Database, dbName: string): Promise<void>
     sequence: await measure(() => replicaCreate(db, 'sequence')),
   };
   log(
-    `  bare replica of the creation statements, counter as case.service.ts takes it: ${describeRate(replica.engine, 'cases')}`,
+    `  bare replica of the creation statements, counter taken early (the engine's order before this benchmark): ${describeRate(replica.engine, 'cases')}`,
   );
   log(`  the same, counter last: ${describeRate(replica['counter-last'], 'cases')}`);
   log(`  the same, numbers from a sequence: ${describeRate(replica.sequence, 'cases')}`);
@@ -392,7 +392,7 @@ async function benchCasesAndActions(db: Database, dbName: string): Promise<void>
     { text: `>= ${TARGET_CREATIONS} cases/s`, met: createRate.perSec >= TARGET_CREATIONS },
   );
   report(
-    `  while creating: ${pct(w.counter, w.busy)} of the busy database sessions were waiting for the case_number counter row lock (${fmtInt(w.busy)} samples); the engine's 12 creation statements as bare SQL: counter taken as case.service.ts does (5 statements and COMMIT after it) ${fmtInt(replica.engine.perSec)} cases/s (p99 ${ms(replica.engine.p99Ms)} ms), counter taken last ${fmtInt(replica['counter-last'].perSec)} cases/s (p99 ${ms(replica['counter-last'].p99Ms)} ms), numbers from a sequence ${fmtInt(replica.sequence.perSec)} cases/s (p99 ${ms(replica.sequence.p99Ms)} ms)`,
+    `  while creating: ${pct(w.counter, w.busy)} of the busy database sessions were waiting for the case_number counter row lock (${fmtInt(w.busy)} samples); the engine's 12 creation statements as bare SQL: counter taken early (5 statements and COMMIT after it) ${fmtInt(replica.engine.perSec)} cases/s (p99 ${ms(replica.engine.p99Ms)} ms), counter taken last ${fmtInt(replica['counter-last'].perSec)} cases/s (p99 ${ms(replica['counter-last'].p99Ms)} ms), numbers from a sequence ${fmtInt(replica.sequence.perSec)} cases/s (p99 ${ms(replica.sequence.p99Ms)} ms)`,
   );
 
   // The actions need open cases, each taken once by `accept`: the ones just created, topped up with

@@ -6,14 +6,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Database } from '../../kernel/db/index.ts';
-import { ERROR_STATUS, type FieldProblem } from '../../kernel/errors.ts';
-import { auditContextOf, formValues } from '../../kernel/http/index.ts';
+import { ERROR_STATUS } from '../../kernel/errors.ts';
+import { auditContextOf } from '../../kernel/http/index.ts';
 import { toDomainError } from '../../kernel/http/problem.ts';
 import { Pagination, portalPage, SavedNotice, type FormState } from '../../kernel/pages/index.tsx';
 import { Attachments, type AttachmentUploader } from './case.attachments.tsx';
 import type { CaseService, DepartmentRef } from './case.service.ts';
-import { commandOf } from './case.routes.ts';
-import { ActionForms, bodyOf, EventLine } from './case.workbench.tsx';
+import { ActionForms, EventLine, submitCaseAction } from './case.workbench.tsx';
 import { nameIn } from './definition.ts';
 import { chinaTime, dueDay } from './deadline.ts';
 
@@ -217,30 +216,9 @@ export function casePortalPages(
   app.post(
     '/account/cases/:number/actions',
     { schema: { hide: true }, config: { access: 'account.self' } },
-    async (req, reply) => {
-      const number = (req.params as { number: string }).number;
-      const values = formValues(req.body);
-      const ctx = auditContextOf(req);
-      const current = await cases.get(ctx, number);
-      const { key, body } = bodyOf(values, current.definition.body);
-      try {
-        await cases.act(ctx, number, commandOf(body));
-        return reply.redirect(`/account/cases/${number}?saved=1`, 303);
-      } catch (e) {
-        const domain = toDomainError(e);
-        if (
-          !domain ||
-          (domain.kind !== 'invalid' && domain.kind !== 'conflict' && domain.kind !== 'forbidden')
-        )
-          throw e;
-        const problems: FieldProblem[] = domain.fields.map((f) => ({ ...f, field: `${key}.${f.field}` }));
-        const state: FormState = {
-          values,
-          problems,
-          formProblem: problems.length === 0 ? req.t(domain.code, domain.params) : undefined,
-        };
-        return reply.page(await casePage(req, number, { key, state }), ERROR_STATUS[domain.kind]);
-      }
-    },
+    async (req, reply) =>
+      submitCaseAction(req, reply, cases, '/account/cases', (number, failed) =>
+        casePage(req, number, failed),
+      ),
   );
 }

@@ -639,6 +639,39 @@ export function bodyOf(values: Record<string, string>, def: Definition): { key: 
   };
 }
 
+/**
+ * A posted action form of a case page (staff or applicant): take the action and go back to the page;
+ * when it is refused, the page again with the problem beside that form and what was typed kept.
+ */
+export async function submitCaseAction(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  cases: CaseService,
+  prefix: string,
+  render: (number: string, failed: { key: string; state: FormState }) => Promise<PageContent>,
+): Promise<FastifyReply> {
+  const number = (req.params as { number: string }).number;
+  const values = formValues(req.body);
+  const ctx = auditContextOf(req);
+  const current = await cases.get(ctx, number);
+  const { key, body } = bodyOf(values, current.definition.body);
+  try {
+    await cases.act(ctx, number, commandOf(body));
+    return reply.redirect(`${prefix}/${number}?saved=1`, 303);
+  } catch (e) {
+    const domain = toDomainError(e);
+    if (!domain || (domain.kind !== 'invalid' && domain.kind !== 'conflict' && domain.kind !== 'forbidden'))
+      throw e;
+    const problems: FieldProblem[] = domain.fields.map((f) => ({ ...f, field: `${key}.${f.field}` }));
+    const state: FormState = {
+      values,
+      problems,
+      formProblem: problems.length === 0 ? req.t(domain.code, domain.params) : undefined,
+    };
+    return reply.page(await render(number, { key, state }), ERROR_STATUS[domain.kind]);
+  }
+}
+
 export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   const { db, cases, definitions, tasks, ports, upload } = deps;
 
@@ -900,28 +933,10 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     async (req, reply) => submitAction(req, reply),
   );
 
-  async function submitAction(req: FastifyRequest, reply: FastifyReply) {
-    const number = (req.params as { number: string }).number;
-    const values = formValues(req.body);
-    const ctx = auditContextOf(req);
-    const current = await cases.get(ctx, number);
-    const { key, body } = bodyOf(values, current.definition.body);
-    try {
-      await cases.act(ctx, number, commandOf(body));
-      return reply.redirect(`/workbench/cases/${number}?saved=1`, 303);
-    } catch (e) {
-      const domain = toDomainError(e);
-      if (!domain || (domain.kind !== 'invalid' && domain.kind !== 'conflict' && domain.kind !== 'forbidden'))
-        throw e;
-      const problems: FieldProblem[] = domain.fields.map((f) => ({ ...f, field: `${key}.${f.field}` }));
-      const state: FormState = {
-        values,
-        problems,
-        formProblem: problems.length === 0 ? req.t(domain.code, domain.params) : undefined,
-      };
-      return reply.page(await casePage(req, number, { key, state }), ERROR_STATUS[domain.kind]);
-    }
-  }
+  const submitAction = (req: FastifyRequest, reply: FastifyReply) =>
+    submitCaseAction(req, reply, cases, '/workbench/cases', (number, failed) =>
+      casePage(req, number, failed),
+    );
 
   const newCasePage = async (req: FastifyRequest, state: FormState) => {
     const t = req.t;

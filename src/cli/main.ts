@@ -67,7 +67,7 @@ async function start() {
             ),
             ...DEMO_STAFF.map(
               (s) =>
-                `    ${s.roles.join('+').padEnd(16)}${s.username} / ${s.password}` +
+                `    ${(s.roles.join('+') + ' ').padEnd(16)}${s.username} / ${s.password}` +
                 (s.roles.some((r) => SYSTEM_ROLES[r].requiresMfa)
                   ? '   (enrols an authenticator app at first login)'
                   : ''),

@@ -6,11 +6,11 @@
  * personal data.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { appendAudit } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
-import { DomainError, notFound } from '../../kernel/errors.ts';
+import { DomainError, ERROR_STATUS, notFound } from '../../kernel/errors.ts';
 import {
   DEFAULT_ALLOWED_TYPES,
   formatBytes,
@@ -19,7 +19,8 @@ import {
   type BlobStore,
 } from '../../kernel/files/index.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
-import { CsrfField, usePage } from '../../kernel/pages/index.tsx';
+import { toDomainError } from '../../kernel/http/problem.ts';
+import { CsrfField, usePage, type PageContent } from '../../kernel/pages/index.tsx';
 import type { CaseService } from './case.service.ts';
 import { chinaTime } from './deadline.ts';
 import type { CaseEvent } from './engine.ts';
@@ -116,6 +117,28 @@ export function attachmentUploader(cases: CaseService, blobs: BlobStore) {
 }
 
 export type AttachmentUploader = ReturnType<typeof attachmentUploader>;
+
+/**
+ * The upload form of a case page (staff or applicant): store and record the files, back to the page;
+ * refused (too large, wrong type, not allowed), the page again with the reason beside the form.
+ */
+export async function submitAttachments(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  upload: AttachmentUploader,
+  prefix: string,
+  render: (number: string, problem: string) => Promise<PageContent>,
+): Promise<FastifyReply> {
+  const number = (req.params as { number: string }).number;
+  try {
+    await upload(req, number);
+    return reply.redirect(`${prefix}/${number}?saved=1`, 303);
+  } catch (e) {
+    const domain = toDomainError(e);
+    if (!domain || domain.kind === 'not_found') throw e;
+    return reply.page(await render(number, req.t(domain.code, domain.params)), ERROR_STATUS[domain.kind]);
+  }
+}
 
 export function caseAttachmentRoutes(
   fastify: FastifyInstance,

@@ -181,6 +181,13 @@ describe('cases over HTTP (API and pages)', () => {
     const detail = await api('citizen', 'GET', `/account/cases/${number}`);
     assert.equal(detail.statusCode, 200);
     assert.ok(!detail.body.includes('请三日内办结'), 'the urge is internal');
+    const api_ = (await api('citizen', 'GET', `/api/v1/cases/${number}`)).json() as {
+      events: { type: string }[];
+    };
+    assert.ok(
+      !api_.events.some((e) => ['task.claimed', 'case.urged', 'comment.added'].includes(e.type)),
+      'the applicant’s API view leaves out the office’s events, as the page does',
+    );
   });
 
   it('recomputes open deadlines when an administrator enters next year’s schedule, logged on the case', async () => {

@@ -6,29 +6,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Database } from '../../kernel/db/index.ts';
-import { ERROR_STATUS } from '../../kernel/errors.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
-import { toDomainError } from '../../kernel/http/problem.ts';
 import { Pagination, portalPage, SavedNotice, type FormState } from '../../kernel/pages/index.tsx';
-import { Attachments, type AttachmentUploader } from './case.attachments.tsx';
+import { Attachments, submitAttachments, type AttachmentUploader } from './case.attachments.tsx';
 import type { CaseService, DepartmentRef } from './case.service.ts';
 import { ActionForms, EventLine, submitCaseAction } from './case.workbench.tsx';
 import { nameIn } from './definition.ts';
+import { OFFICE_EVENTS } from './engine.ts';
 import { chinaTime, dueDay } from './deadline.ts';
 
 const PAGE = 20;
-/** What stays inside the office: its notes, warnings, supervision, and who in it holds a task. */
-const INTERNAL = new Set([
-  'task.claimed',
-  'task.released',
-  'task.assigned',
-  'comment.added',
-  'task.warned',
-  'task.escalated',
-  'case.urged',
-  'urge.acknowledged',
-  'card.issued',
-]);
 
 export function casePortalPages(
   app: FastifyInstance,
@@ -177,7 +164,7 @@ export function casePortalPages(
         <h2>{t('workflow.case.timeline')}</h2>
         <ol class="timeline">
           {view.events
-            .filter((e) => !INTERNAL.has(e.type))
+            .filter((e) => !OFFICE_EVENTS.has(e.type))
             .map((e) => (
               <EventLine e={{ ...e, by: { ...e.by, name: who(e.by) } }} def={def} departments={departments} />
             ))}
@@ -197,20 +184,10 @@ export function casePortalPages(
   app.post(
     '/account/cases/:number/attachments',
     { schema: { hide: true }, config: { access: 'account.self' } },
-    async (req, reply) => {
-      const number = (req.params as { number: string }).number;
-      try {
-        await upload(req, number);
-        return reply.redirect(`/account/cases/${number}?saved=1`, 303);
-      } catch (e) {
-        const domain = toDomainError(e);
-        if (!domain || domain.kind === 'not_found') throw e;
-        return reply.page(
-          await casePage(req, number, undefined, req.t(domain.code, domain.params)),
-          ERROR_STATUS[domain.kind],
-        );
-      }
-    },
+    async (req, reply) =>
+      submitAttachments(req, reply, upload, '/account/cases', (number, problem) =>
+        casePage(req, number, undefined, problem),
+      ),
   );
 
   app.post(

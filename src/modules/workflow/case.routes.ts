@@ -10,6 +10,7 @@ import { DefinitionSchema } from './definition.ts';
 import type { DefinitionService } from './definition.service.ts';
 import {
   BUILTIN_ACTIONS,
+  OFFICE_EVENTS,
   type AvailableAction,
   type CaseEvent,
   type CaseState,
@@ -106,16 +107,6 @@ export type ActionBody = Static<typeof ActionBody>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** Events the applicant sees: the work's outcome, not the office's internal notes and alarms. */
-const INTERNAL = new Set([
-  'comment.added',
-  'task.warned',
-  'task.escalated',
-  'case.urged',
-  'urge.acknowledged',
-  'card.issued',
-]);
-
 export function caseJson(
   view: {
     number: string;
@@ -167,7 +158,7 @@ export function caseJson(
       extension: t.extension,
     })),
     events: view.events
-      .filter((e) => staff || !INTERNAL.has(e.type))
+      .filter((e) => staff || !OFFICE_EVENTS.has(e.type))
       .map((e) => ({ ...e, by: { name: staff || e.by.accountId === actor?.accountId ? e.by.name : '' } })),
     available: available.map((a) => ({
       task: a.task,

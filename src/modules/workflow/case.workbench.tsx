@@ -20,12 +20,12 @@ import {
   type FormState,
   type PageContent,
 } from '../../kernel/pages/index.tsx';
-import { Attachments, type AttachmentUploader } from './case.attachments.tsx';
+import { Attachments, submitAttachments, type AttachmentUploader } from './case.attachments.tsx';
 import type { CasePorts, CaseService, DepartmentRef } from './case.service.ts';
 import { commandOf, type ActionBody } from './case.routes.ts';
-import { nameIn, type Definition } from './definition.ts';
+import { nameIn, stepName, type Definition } from './definition.ts';
 import type { DefinitionService } from './definition.service.ts';
-import { chinaTime, dueDay, type Light } from './deadline.ts';
+import { chinaTime, dueDay, lightAt, type Light } from './deadline.ts';
 import type { AvailableAction, CaseEvent, CaseState, TaskState } from './engine.ts';
 import type { TaskQueries } from './task.queries.ts';
 
@@ -336,6 +336,22 @@ export function ActionForms(props: {
     const key = `${a.action}-${a.task ?? 0}-${a.name ?? ''}`;
     const p = `${key}.`;
     const state = props.failed?.key === key ? props.failed.state : { values: {}, problems: [] };
+    /** A free-text field of this form: a reason, a note, a comment. */
+    const textField = (
+      name: string,
+      label: string,
+      o: { required?: boolean; rows?: number; max?: number; hint?: string } = {},
+    ) => (
+      <Field
+        name={`${p}${name}`}
+        label={label}
+        hint={o.hint}
+        state={state}
+        required={o.required}
+        rows={o.rows ?? 2}
+        maxLength={o.max ?? 2000}
+      />
+    );
     const task: TaskState | undefined = a.task === null ? undefined : props.state.tasks[a.task - 1];
     const taskStep = task ? props.def.steps[task.step] : undefined;
     const label = a.action === 'step' ? nameIn(a.def!.name, locale) : t(`workflow.action.${a.action}`);
@@ -391,14 +407,7 @@ export function ActionForms(props: {
                   .map((d) => ({ value: String(d.id), label: d.name })),
               ]}
             />
-            <Field
-              name={`${p}reason`}
-              label={t('workflow.action.reason')}
-              state={state}
-              required
-              rows={2}
-              maxLength={2000}
-            />
+            {textField('reason', t('workflow.action.reason'), { required: true })}
           </>
         );
         break;
@@ -415,14 +424,7 @@ export function ActionForms(props: {
                 label: nameIn(props.def.steps[s]!.name, locale),
               }))}
             />
-            <Field
-              name={`${p}reason`}
-              label={t('workflow.action.reason')}
-              state={state}
-              required
-              rows={2}
-              maxLength={2000}
-            />
+            {textField('reason', t('workflow.action.reason'), { required: true })}
           </>
         );
         break;
@@ -439,29 +441,17 @@ export function ActionForms(props: {
                 label: stopName(props.def, s, locale),
               }))}
             />
-            <Field
-              name={`${p}reason`}
-              label={t('workflow.action.stop_reason')}
-              hint={t('workflow.action.stop_reason_hint')}
-              state={state}
-              required
-              rows={3}
-              maxLength={2000}
-            />
+            {textField('reason', t('workflow.action.stop_reason'), {
+              required: true,
+              rows: 3,
+              hint: t('workflow.action.stop_reason_hint'),
+            })}
           </>
         );
         break;
       case 'resume':
       case 'acknowledge':
-        fields = (
-          <Field
-            name={`${p}note`}
-            label={t('workflow.action.note')}
-            state={state}
-            rows={2}
-            maxLength={2000}
-          />
-        );
+        fields = textField('note', t('workflow.action.note'));
         break;
       case 'request_extension':
         fields = (
@@ -477,14 +467,7 @@ export function ActionForms(props: {
               inputMode="numeric"
               maxLength={4}
             />
-            <Field
-              name={`${p}reason`}
-              label={t('workflow.action.reason')}
-              state={state}
-              required
-              rows={2}
-              maxLength={2000}
-            />
+            {textField('reason', t('workflow.action.reason'), { required: true })}
           </>
         );
         break;
@@ -501,39 +484,15 @@ export function ActionForms(props: {
                 { value: 'false', label: t('workflow.action.refuse') },
               ]}
             />
-            <Field
-              name={`${p}note`}
-              label={t('workflow.action.note')}
-              state={state}
-              rows={2}
-              maxLength={2000}
-            />
+            {textField('note', t('workflow.action.note'))}
           </>
         );
         break;
       case 'comment':
-        fields = (
-          <Field
-            name={`${p}text`}
-            label={t('workflow.action.comment_text')}
-            state={state}
-            required
-            rows={3}
-            maxLength={5000}
-          />
-        );
+        fields = textField('text', t('workflow.action.comment_text'), { required: true, rows: 3, max: 5000 });
         break;
       case 'urge':
-        fields = (
-          <Field
-            name={`${p}note`}
-            label={t('workflow.action.urge_note')}
-            state={state}
-            required
-            rows={2}
-            maxLength={2000}
-          />
-        );
+        fields = textField('note', t('workflow.action.urge_note'), { required: true });
         break;
       case 'card': {
         const involved = [...new Set(props.state.tasks.map((x) => x.departmentId))];
@@ -559,14 +518,7 @@ export function ActionForms(props: {
                 label: props.departments.find((d) => d.id === id)?.name ?? `#${id}`,
               }))}
             />
-            <Field
-              name={`${p}reason`}
-              label={t('workflow.action.reason')}
-              state={state}
-              required
-              rows={2}
-              maxLength={2000}
-            />
+            {textField('reason', t('workflow.action.reason'), { required: true })}
           </>
         );
         break;
@@ -758,12 +710,6 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
           ),
         );
       }
-    const stepName = (task: TaskState) => {
-      const st = def.steps[task.step];
-      const base = st ? nameIn(st.name, locale) : task.step;
-      const br = task.branch ? st?.parallel?.branches[task.branch] : undefined;
-      return br ? `${base} · ${nameIn(br.name, locale)}` : base;
-    };
     return workbenchPage(
       t,
       `${t('workflow.case.heading')} ${number}`,
@@ -832,7 +778,7 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
             {s.tasks.map((task) => (
               <tr>
                 <td>{task.no}</td>
-                <td>{stepName(task)}</td>
+                <td>{stepName(def, task.step, task.branch, locale)}</td>
                 <td>
                   {departments.get(task.departmentId) ?? task.departmentId}{' '}
                   <span class="muted">{t(`policy.role.${task.role}`)}</span>
@@ -911,20 +857,10 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   app.post(
     '/workbench/cases/:number/attachments',
     { schema: { hide: true }, config: { access: 'case.handle' } },
-    async (req, reply) => {
-      const number = (req.params as { number: string }).number;
-      try {
-        await upload(req, number);
-        return reply.redirect(`/workbench/cases/${number}?saved=1`, 303);
-      } catch (e) {
-        const domain = toDomainError(e);
-        if (!domain || domain.kind === 'not_found') throw e;
-        return reply.page(
-          await casePage(req, number, undefined, req.t(domain.code, domain.params)),
-          ERROR_STATUS[domain.kind],
-        );
-      }
-    },
+    async (req, reply) =>
+      submitAttachments(req, reply, upload, '/workbench/cases', (number, problem) =>
+        casePage(req, number, undefined, problem),
+      ),
   );
 
   app.post(
@@ -1023,9 +959,8 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
   );
 }
 
+/** The light of an open task now; a warning already raised stays until its deadline moves. */
 function lightNow(task: TaskState): Light {
-  const now = new Date();
-  if (task.dueAt && now > task.dueAt) return 'red';
-  if (task.yellowAt && now >= task.yellowAt) return 'yellow';
-  return task.warned;
+  const light = lightAt(new Date(), task.yellowAt, task.dueAt);
+  return light === 'green' ? task.warned : light;
 }

@@ -316,6 +316,22 @@ export function fold(events: readonly CaseEvent[]): CaseState {
   return s;
 }
 
+/**
+ * Events that stay inside the office: its notes, warnings and supervision, and who in it holds a
+ * task. The applicant's views (pages and API) leave them out.
+ */
+export const OFFICE_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'task.claimed',
+  'task.released',
+  'task.assigned',
+  'comment.added',
+  'task.warned',
+  'task.escalated',
+  'case.urged',
+  'urge.acknowledged',
+  'card.issued',
+]);
+
 export const openTasks = (s: CaseState) => s.tasks.filter((t) => t.status === 'open');
 
 /** Where a task's department comes from: resolved by the service against the org module. */

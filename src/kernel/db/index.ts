@@ -13,6 +13,7 @@ import { Mutex, PGliteDialect } from './pglite-dialect.ts';
 
 export type { DB } from './schema.gen.ts';
 export { migrate, migrationStatus, type MigrationStatus } from './migrate.ts';
+export { transactionBatcher, type BatchOptions, type Settled } from './batch.ts';
 export { AppRoleError, checkAppRoleInput, grantAppRole, type AppRoleResult } from './app-role.ts';
 
 /** What a store runs its queries on: the database, or the transaction it was handed. */

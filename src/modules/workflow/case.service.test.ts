@@ -23,11 +23,12 @@ describe('cases on the database', () => {
   let clock = new Date('2026-03-02T09:00:00+08:00');
   let calendar: WorkCalendar = nationalCalendar();
   const sent: { accountId: number; kind: string }[] = [];
-  let failNotify = false;
+  /** notifications about cases with this title fail (and so does the case's creation) */
+  let failNotifyFor = '';
   const ports: CasePorts = fixturePorts({
     calendarFor: async () => calendar,
     notify: async (_ex, m) => {
-      if (failNotify) throw new Error('notify failed');
+      if (m.params.title === failNotifyFor) throw new Error('notify failed');
       sent.push({ accountId: m.accountId, kind: m.kind });
     },
     now: () => clock,
@@ -65,15 +66,51 @@ describe('cases on the database', () => {
     const first = await open();
     assert.match(first.number, /^3300002026\d{7}$/);
     const base = Number(first.number.slice(10));
-    failNotify = true;
+    failNotifyFor = '临时救助';
     await assert.rejects(open(), /notify failed/);
-    failNotify = false;
+    failNotifyFor = '';
     const many = await Promise.all(Array.from({ length: 12 }, () => open()));
     const seqs = many.map((c) => Number(c.number.slice(10))).sort((a, b) => a - b);
     assert.deepEqual(
       seqs,
       Array.from({ length: 12 }, (_, i) => base + 1 + i),
     );
+    // They shared transactions (group commit): fewer writers than cases.
+    const transactions = await sql<{ n: string }>`select count(distinct xmin::text) as n from workflow."case"
+      where number in (${sql.join(many.map((c) => c.number))})`.execute(test.db.kysely);
+    assert.ok(Number(transactions.rows[0]!.n) < many.length);
+    // One refused for its form and one failing in the middle of a group (which then runs again, one
+    // case per transaction): still no gaps, and neither left anything behind.
+    failNotifyFor = '会失败';
+    const burst = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        i === 7
+          ? open({ reason: '火灾', amount: -5 })
+          : i === 13
+            ? cases.create(acting(citizen), {
+                definition: 'demo.assistance',
+                title: '会失败',
+                data: { reason: '火灾', amount: 3000 },
+                division: '330106',
+              })
+            : open(),
+      ),
+    );
+    failNotifyFor = '';
+    const [refused, failed] = [burst[7]!, burst[13]!];
+    assert.ok(refused.status === 'rejected' && refused.reason instanceof DomainError);
+    assert.ok(failed.status === 'rejected' && /notify failed/.test(String(failed.reason)));
+    const opened = burst.flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.number.slice(10))] : []));
+    assert.deepEqual(
+      opened.sort((a, b) => a - b),
+      Array.from({ length: 18 }, (_, i) => base + 13 + i),
+    );
+    const left = await test.db.kysely
+      .selectFrom('workflow.case')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where((eb) => eb.or([eb('title', '=', '会失败'), eb('number', 'is', null)]))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(left.n), 0);
   });
 
   it('projects the fold into the task table, first task waiting in the right department', async () => {

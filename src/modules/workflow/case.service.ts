@@ -5,7 +5,7 @@
  * lock; the second finds the task already done and gets 409.
  */
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
-import type { Database, Executor } from '../../kernel/db/index.ts';
+import { transactionBatcher, type Database, type Executor, type Settled } from '../../kernel/db/index.ts';
 import { isWithin, subtreePrefix } from '../../kernel/divisions/index.ts';
 import { conflict, DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
 import { authorizeActing, type Actor } from '../../kernel/policy/index.ts';
@@ -262,6 +262,103 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     return [...ids];
   }
 
+  interface Opening {
+    ctx: AuditContext;
+    title: string;
+    applicant: CaseState['applicant'];
+    division: string;
+    definition: StoredDefinition;
+    data: Record<string, unknown>;
+  }
+
+  /**
+   * Opens cases, several per transaction under load (see transactionBatcher): each is planned and
+   * written without its number; then each site's counter gives the group consecutive numbers in one
+   * statement, the transaction's last writes but notifications — the counter row stays locked until
+   * COMMIT, and a rollback gives the numbers back, so numbers have no gaps.
+   */
+  async function openCases(tx: Executor, openings: readonly Opening[]): Promise<Settled<CaseView>[]> {
+    const calendars = new Map<string, WorkCalendar>();
+    // The calendars first (see calendarFor), in one order so two groups cannot deadlock on them.
+    for (const tenantId of [...new Set(openings.map((o) => o.ctx.tenantId))].sort())
+      calendars.set(tenantId, await ports.calendarFor(tenantId, tx));
+    const outcomes: Settled<CaseView>[] = [];
+    const written: { index: number; id: number; year: number; view: CaseView }[] = [];
+    for (const [index, o] of openings.entries()) {
+      const { ctx, definition } = o;
+      const actor = ctx.actor;
+      const staff = actor?.kind === 'staff';
+      const at = now();
+      let state: CaseState, stamped: CaseEvent[];
+      try {
+        const pctx = planContext(tx, ctx.tenantId, definition.body, calendars.get(ctx.tenantId)!, at);
+        let departmentId = staff ? (actor.departmentId ?? 0) : 0;
+        if (!staff) {
+          const start = definition.body.steps[definition.body.start]!;
+          const assignee = start.assignee ?? Object.values(start.parallel!.branches)[0]!.assignee;
+          departmentId = (await pctx.resolve(assignee, { departmentId: 0, division: o.division }))
+            .departmentId;
+        }
+        const dep = await ports.department(ctx.tenantId, departmentId, tx);
+        if (!dep) throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
+        const planned = await planCreate(pctx, {
+          title: o.title,
+          applicant: o.applicant,
+          data: o.data,
+          departmentId,
+          division: staff ? dep.divisionCode : o.division,
+        });
+        stamped = store.stamp(planned, at, byOf(actor));
+        state = fold(stamped);
+      } catch (error) {
+        // Refused before writing anything: the others go on.
+        if (!(error instanceof DomainError)) throw error;
+        outcomes[index] = { ok: false, error };
+        continue;
+      }
+      const id = await store.insertCase(tx, ctx.tenantId, definition, state);
+      await store.appendEvents(tx, ctx.tenantId, id, stamped);
+      await appendAudit(tx, ctx, {
+        action: 'workflow.case_created',
+        objectType: 'case',
+        objectId: String(id),
+        detail: { definition: `${definition.code}@${definition.version}` },
+      });
+      const row = { tenantId: ctx.tenantId, id, number: '', definitionCode: definition.code };
+      await store.project(tx, row, state, 'all');
+      const view = { number: '', definition, state, events: stamped };
+      written.push({ index, id, year: Number(chinaDate(at).slice(0, 4)), view });
+    }
+    const groups = new Map<string, typeof written>();
+    for (const w of written) {
+      const key = `${openings[w.index]!.ctx.tenantId} ${w.year}`;
+      groups.set(key, [...(groups.get(key) ?? []), w]);
+    }
+    // Counters in one order too: two groups each numbering several sites cannot deadlock.
+    for (const key of [...groups.keys()].sort()) {
+      const group = groups.get(key)!;
+      const tenantId = openings[group[0]!.index]!.ctx.tenantId;
+      const numbers = await store.takeNumbers(
+        tx,
+        tenantId,
+        group[0]!.year,
+        group.map((w) => w.id),
+      );
+      group.forEach((w, i) => (w.view.number = numbers[i]!));
+    }
+    for (const w of written) {
+      const { ctx, definition } = openings[w.index]!;
+      await notifyAbout(tx, ctx.tenantId, w.view.number, definition.body, w.view.state, w.view.events);
+      outcomes[w.index] = { ok: true, value: w.view };
+    }
+    return outcomes;
+  }
+  // On PGlite there is one connection: one group at a time.
+  const opening = transactionBatcher(db, openCases, {
+    maxBatch: 64,
+    maxInFlight: db.kind === 'pglite' ? 1 : 4,
+  });
+
   return {
     /** Opens a case for the actor (their own application) or, for staff, an internal one. */
     async create(ctx: AuditContext, input: CreateCaseInput): Promise<CaseView> {
@@ -295,49 +392,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       // Staff open internal cases in their own department; applicants' cases go to the first step's.
       if (staff && input.departmentId !== undefined && input.departmentId !== actor.departmentId)
         throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_not_own' }]);
-      return db.kysely.transaction().execute(async (tx) => {
-        const calendar = await ports.calendarFor(ctx.tenantId, tx);
-        const at = now();
-        const pctx = planContext(tx, ctx.tenantId, definition.body, calendar, at);
-        let departmentId = staff ? (actor.departmentId ?? 0) : 0;
-        if (!staff) {
-          const start = definition.body.steps[definition.body.start]!;
-          const assignee = start.assignee ?? Object.values(start.parallel!.branches)[0]!.assignee;
-          departmentId = (await pctx.resolve(assignee, { departmentId: 0, division })).departmentId;
-        }
-        const dep = await ports.department(ctx.tenantId, departmentId, tx);
-        if (!dep) throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
-        const planned = await planCreate(pctx, {
-          title,
-          applicant,
-          data: input.data,
-          departmentId,
-          division: staff ? dep.divisionCode : division,
-        });
-        const by = byOf(actor);
-        const stamped = store.stamp(planned, at, by);
-        const state = fold(stamped);
-        const id = await store.insertCase(tx, ctx.tenantId, definition, state);
-        await store.appendEvents(tx, ctx.tenantId, id, stamped);
-        await appendAudit(tx, ctx, {
-          action: 'workflow.case_created',
-          objectType: 'case',
-          objectId: String(id),
-          detail: { definition: `${definition.code}@${definition.version}` },
-        });
-        const row = {
-          tenantId: ctx.tenantId,
-          id,
-          number: '',
-          definitionCode: definition.code,
-          definitionVersion: definition.version,
-        };
-        await store.project(tx, row, state, 'all');
-        // The number last: its counter row stays locked from here to the commit (see takeNumber).
-        const number = await store.takeNumber(tx, ctx.tenantId, id, Number(chinaDate(at).slice(0, 4)));
-        await notifyAbout(tx, ctx.tenantId, number, definition.body, state, stamped);
-        return { number, definition, state, events: stamped };
-      });
+      return opening({ ctx, title, applicant, division, definition, data: input.data });
     },
 
     /** Takes one action on a case (built-in or the definition's); refused unless offered to the actor now. */

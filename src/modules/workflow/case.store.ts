@@ -132,29 +132,43 @@ export async function insertCase(
 }
 
 /**
- * The next case number of the site and year, written to the case and its tasks in one statement.
- * Called as the creating transaction's last write: the counter row stays locked until that transaction
- * commits — creations of a site queue there, so it must be short — and a rollback returns the number,
- * so numbers have no gaps.
+ * The site's next case numbers for the year, one per case in the order given, written to the cases
+ * and their tasks in one statement. The counter row stays locked until the calling transaction
+ * commits — every creation of the site waits for it, so callers take it as late as they can — and a
+ * rollback returns the numbers, so they have no gaps.
  */
-export async function takeNumber(
+export async function takeNumbers(
   ex: Executor,
   tenantId: string,
-  caseId: number,
   year: number,
-): Promise<string> {
-  const r = await sql<{ number: string }>`
+  caseIds: readonly number[],
+): Promise<string[]> {
+  const k = caseIds.length;
+  const ids = sql.join(caseIds.map((id, i) => sql`(${id}::bigint, ${i + 1}::int)`));
+  const r = await sql<{ id: string | number; number: string }>`
     with n as (
-      insert into workflow.case_number (tenant_id, year, last) values (${tenantId}, ${year}, 1)
-      on conflict (tenant_id, year) do update set last = workflow.case_number.last + 1
-      returning ${tenantId} || ${String(year)} || case when last >= 1000000 then last::text else lpad(last::text, 7, '0') end as number
+      insert into workflow.case_number (tenant_id, year, last) values (${tenantId}, ${year}, ${k})
+      on conflict (tenant_id, year) do update set last = workflow.case_number.last + ${k}
+      returning last - ${k} as before
+    ), ids (id, ord) as (values ${ids}
     ), c as (
-      update workflow."case" set number = n.number from n where tenant_id = ${tenantId} and id = ${caseId}
+      update workflow."case" as c
+         set number = ${tenantId} || ${String(year)} || case when n.before + ids.ord >= 1000000
+           then (n.before + ids.ord)::text else lpad((n.before + ids.ord)::text, 7, '0') end
+        from n, ids
+       where c.tenant_id = ${tenantId} and c.id = ids.id
+      returning c.id, c.number
     ), t as (
-      update workflow.task set case_number = n.number from n where tenant_id = ${tenantId} and case_id = ${caseId}
+      update workflow.task as t set case_number = c.number from c
+       where t.tenant_id = ${tenantId} and t.case_id = c.id
     )
-    select number from n`.execute(ex);
-  return r.rows[0]!.number;
+    select id, number from c`.execute(ex);
+  const byId = new Map(r.rows.map((row) => [Number(row.id), row.number]));
+  return caseIds.map((id) => {
+    const number = byId.get(id);
+    if (number === undefined) throw new Error(`case ${id} was not numbered`);
+    return number;
+  });
 }
 
 /** Writes the fold into the case row, its task rows and its timers. */

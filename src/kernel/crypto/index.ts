@@ -2,6 +2,12 @@
  * GM/T cryptography from Node's OpenSSL: SM3 (hash, HMAC), SM4 (encryption of personal identifiers).
  * OpenSSL 3 offers SM4 in CBC/CTR/… but not GCM, so encryption is SM4-CTR with an HMAC-SM3 tag over
  * key id, IV and ciphertext (encrypt-then-MAC). Each key's encryption and MAC keys are derived from it.
+ *
+ * SM2 signatures (sm2.ts) follow GB/T 32918.2 with GM/T 0009's default identifier, as other government
+ * systems (and sm-crypto, which the tests check against) expect; Node's own crypto.sign() on an SM2 key
+ * does not (it signs ECDSA, or SM2 with an empty identifier), so the equations are written there, with
+ * OpenSSL making the nonce and its point.
+ * What is signed is canonical JSON (canonical.ts, RFC 8785), which any verifier rebuilds byte for byte.
  */
 import {
   createCipheriv,
@@ -11,6 +17,18 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
+
+export {
+  generateSm2KeyPair,
+  SM2_DEFAULT_USER_ID,
+  sm2KeyId,
+  sm2PublicKey,
+  sm2Sign,
+  sm2Verify,
+  type Sm2KeyPair,
+  type Sm2PublicKey,
+} from './sm2.ts';
+export { canonicalJson, CanonicalJsonError } from './canonical.ts';
 
 export function sm3(data: string | Buffer): string {
   return createHash('sm3').update(data).digest('hex');

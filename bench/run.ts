@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- http|startup|import|audit|login|workflow]`: runs the benchmarks (all by default) and prints a summary.
+ * `npm run bench [-- http|startup|import|audit|login|workflow|licences]`: runs the benchmarks (all by default) and prints a summary.
  * Figures are printed, never asserted: a missed target reads "below target" and the exit code stays 0.
  * Only a benchmark that crashes makes it non-zero. Every spawned process, temp dir and database is
  * removed at the end, also after an error or Ctrl-C.
@@ -7,6 +7,7 @@
 import { runAudit } from './audit.ts';
 import { runHttp } from './http.ts';
 import { runImport } from './import.ts';
+import { runLicences } from './licences.ts';
 import { runLogin } from './login.ts';
 import { cleanupAll, log, printSummary, reportFailure } from './lib.ts';
 import { runStartup } from './startup.ts';
@@ -19,6 +20,8 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   audit: runAudit,
   login: runLogin,
   workflow: runWorkflow,
+  licences: runLicences,
+  services: async () => (await import('./services.ts')).runServices(),
 };
 
 const pick = process.argv[2];

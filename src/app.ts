@@ -14,6 +14,12 @@ import { createHttpServer } from './kernel/http/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createWorkflowModule, type WorkflowModule } from './modules/workflow/index.ts';
 import { createNotifyModule, type NotifyModule } from './modules/notify/index.ts';
+import { createServicesModule, DEMO_CATALOGUE, type ServicesModule } from './modules/services/index.ts';
+import { createApplicationsModule, type ApplicationsModule } from './modules/applications/index.ts';
+import { createConsultationsModule, type ConsultationsModule } from './modules/consultations/index.ts';
+import { createLicencesModule, type LicencesModule } from './modules/licences/index.ts';
+import { createEvaluationModule, type EvaluationModule } from './modules/evaluation/index.ts';
+import { Sm4Keyring } from './kernel/crypto/index.ts';
 import {
   contactOf,
   createIdentityModule,
@@ -44,6 +50,11 @@ export interface Yiwang {
   identity: IdentityModule;
   notify: NotifyModule;
   workflow: WorkflowModule;
+  services: ServicesModule;
+  applications: ApplicationsModule;
+  consultations: ConsultationsModule;
+  licences: LicencesModule;
+  evaluation: EvaluationModule;
   close(): Promise<void>;
 }
 
@@ -121,9 +132,79 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   // The demo processes (临时救助, 并联审批) on the demo site; an unchanged file stores nothing.
   if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
     await workflow.loadProcesses(systemContext(DEMO_TENANT_ID));
+  const services = createServicesModule(db, {
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    departments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: false, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    processes: async (tenantId) =>
+      (await workflow.definitions.list(tenantId)).map((d) => ({ code: d.code, name: d.body.name['zh-CN'] })),
+  });
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
+    await services.seed(systemContext(DEMO_TENANT_ID), DEMO_CATALOGUE);
+  // Electronic licences: signed with each department's SM2 key, whose private half is kept under the
+  // personal-data SM4 keyring (as the holders' ID numbers are).
+  const licences = createLicencesModule(db, {
+    keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && { id: d.id, name: d.name, divisionCode: d.divisionCode, active: d.active };
+    },
+    caseOf: (ctx, number) => workflow.cases.get(ctx, number),
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  // Applications for the catalogue's items, submitted into cases on their processes.
+  const applications = createApplicationsModule(db, {
+    item: (tenantId, code, ex) => services.items.get({ tenantId }, code, ex).catch(() => undefined),
+    cases: workflow.cases,
+    issueLicence: (ex, ctx, input) => licences.issue(ex, ctx, input),
+    divisionsIn: (ex, codes) => org.divisions.many([...codes], ex),
+    keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
+    blobs,
+    addressScope: (tenantId) => ({
+      root: tenantId,
+      lookup: {
+        many: async (codes) => (await org.divisions.many([...codes])).filter((d) => d.active),
+        children: async (code) =>
+          (await org.divisions.children(code, { limit: 1000, offset: 0 })).items.filter((d) => d.active),
+      },
+    }),
+  });
+  // Questions on the catalogue's items (网上咨询), each a case answered by the item's department.
+  const consultations = createConsultationsModule(db, {
+    item: (tenantId, code) => services.items.get({ tenantId }, code).catch(() => undefined),
+    cases: workflow.cases,
+    calendarFor: (tenantId, ex) => workflow.calendars.forTenant(tenantId, ex),
+    notify: (ex, message) => notify.notify(ex, message),
+    process: 'demo.consultation',
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  // 好差评: applicants rate closed cases; a 差评 opens a rectification case in the handling department.
+  const evaluation = createEvaluationModule(db, {
+    cases: workflow.cases,
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    listDepartments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: true, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    notify: (ex, message) => notify.notify(ex, message),
+    rectificationProcess: 'demo.rectification',
+  });
   const workbenchLinks = [
     ...notify.workbenchLinks,
+    ...applications.workbenchLinks,
+    ...consultations.workbenchLinks,
+    ...services.workbenchLinks,
+    ...licences.workbenchLinks,
     ...workflow.workbenchLinks,
+    ...evaluation.workbenchLinks,
     ...org.workbenchLinks,
     ...identity.workbenchLinks,
     ...audit.workbenchLinks,
@@ -145,6 +226,11 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   await identity.routes(app);
   await audit.routes(app);
   await workflow.routes(app);
+  await services.routes(app, { guideSection: consultations.guideSection });
+  await applications.routes(app);
+  await consultations.routes(app);
+  await licences.routes(app);
+  await evaluation.routes(app);
   await notify.routes(app);
   portalPages(app, { org, version: VERSION });
   workbenchPages(app, workbenchLinks);
@@ -163,6 +249,11 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     identity,
     notify,
     workflow,
+    services,
+    applications,
+    consultations,
+    licences,
+    evaluation,
     async close() {
       await stopTimers();
       await stopNotify();

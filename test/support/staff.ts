@@ -26,7 +26,7 @@ export function totpCode(secret: string, at = Date.now()): string {
 
 export async function createStaff(
   yiwang: Yiwang,
-  options: { roles: string[]; divisionCode?: string; tenantId?: string },
+  options: { roles: string[]; divisionCode?: string; tenantId?: string; departmentName?: string },
 ): Promise<{ accountId: number; username: string; password: string }> {
   const tenantId = options.tenantId ?? '330000';
   const divisionCode = options.divisionCode ?? tenantId;
@@ -34,11 +34,15 @@ export async function createStaff(
   const existing = await yiwang.org.departments.list(tenantId, {
     divisionCode,
     includeInactive: false,
-    limit: 1,
+    limit: 500,
     offset: 0,
   });
+  const named = options.departmentName
+    ? existing.items.find((d) => d.name === options.departmentName)
+    : existing.items[0];
+  if (options.departmentName && !named) throw new Error(`no department ${options.departmentName}`);
   const department =
-    existing.items[0] ??
+    named ??
     (await yiwang.org.departments.create(ctx, {
       divisionCode,
       name: `测试部门${randomBytes(3).toString('hex')}`,
@@ -69,7 +73,13 @@ function sessionCookieOf(setCookie: string | string[] | undefined): string {
  */
 export async function signInStaff(
   yiwang: Yiwang,
-  options: { roles: string[]; divisionCode?: string; tenantId?: string; host?: string },
+  options: {
+    roles: string[];
+    divisionCode?: string;
+    tenantId?: string;
+    host?: string;
+    departmentName?: string;
+  },
 ): Promise<StaffLogin> {
   const { accountId, username, password } = await createStaff(yiwang, options);
   const res = await yiwang.app.inject({

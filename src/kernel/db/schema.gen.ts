@@ -5,6 +5,40 @@ export type Json = ColumnType<unknown, string, string>;
 export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 export type { Generated, GeneratedAlways };
 
+export interface ApplicationsApplication {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  public_id: string;
+  item_code: string;
+  item_name: string;
+  applicant_kind: string;
+  applicant_account_id: number | null;
+  applicant_name: string;
+  applicant_id_number: string | null;
+  intake_account_id: number | null;
+  intake_department_id: number | null;
+  intake_officer_name: string | null;
+  intake_document: string | null;
+  data: JsonWithDefault;
+  status: Generated<string>;
+  case_number: string | null;
+  licence_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  submitted_at: Date | null;
+}
+
+export interface ApplicationsMaterialFile {
+  tenant_id: string;
+  application_id: number;
+  material_key: string;
+  digest: string;
+  file_name: string;
+  media_type: string;
+  size: number;
+  added_at: Generated<Date>;
+}
+
 export interface AuditCheckpoint {
   tenant_id: string;
   up_to_seq: number;
@@ -33,6 +67,66 @@ export interface AuditEntry {
   seq: number | null;
   prev_hash: string | null;
   hash: string | null;
+}
+
+export interface ConsultationsQuestion {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  public_id: string;
+  item_code: string;
+  item_name: string;
+  department_id: number;
+  department_name: string;
+  division_code: string;
+  asker_account_id: number;
+  asker_kind: string;
+  asker_name: string;
+  question: string;
+  case_number: string;
+  asked_at: Generated<Date>;
+  consult_days: number;
+  due_on: string;
+  status: Generated<string>;
+  answer: string | null;
+  answered_at: Date | null;
+  answered_by_account_id: number | null;
+  answered_by_name: string | null;
+  public: Generated<boolean>;
+}
+
+export interface EvaluationCaseEvaluation {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  case_number: string;
+  case_title: string;
+  definition_code: string;
+  definition_name: string;
+  case_closed_at: Date;
+  rater_account_id: number;
+  rater_kind: string;
+  rater_name: string;
+  anonymous: boolean;
+  level: number;
+  comment: string;
+  department_id: number;
+  division_code: string;
+  department_ids: number[];
+  evaluated_at: Date;
+  rectification_number: string | null;
+  rectification_due_at: Date | null;
+  rectification_outcome: string | null;
+  rectification_reply: string | null;
+  rectified_at: Date | null;
+}
+
+export interface EvaluationInvitation {
+  tenant_id: string;
+  case_number: string;
+  applicant_account_id: number;
+  case_title: string;
+  definition_code: string;
+  outcome: string;
+  closed_at: Date;
 }
 
 export interface IdentityAccount {
@@ -127,6 +221,47 @@ export interface KernelSchemaMigration {
   applied_at: Generated<Date>;
 }
 
+export interface LicencesLicence {
+  tenant_id: string;
+  id: string;
+  type_code: string;
+  type_name: string;
+  department_id: number;
+  issuer_name: string;
+  issuer_division: string;
+  holder_kind: string;
+  holder_name: string;
+  holder_id_enc: string;
+  holder_account_id: number | null;
+  fields: Json;
+  valid_from: string;
+  valid_until: string | null;
+  case_number: string | null;
+  issued_at: Date;
+  issued_by: string;
+  key_id: string;
+  signature: string;
+  digest: string;
+  status: Generated<string>;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  revoked_by: string | null;
+}
+
+export interface LicencesSigningKey {
+  tenant_id: string;
+  key_id: string;
+  department_id: number;
+  public_key: string;
+  private_key_enc: string;
+  status: string;
+  created_at: Date;
+  created_by: string;
+  retired_at: Date | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}
+
 export interface NotifyInboxEntry {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -198,6 +333,42 @@ export interface OrgTenant {
 export interface OrgTenantHost {
   host: string;
   tenant_id: string;
+}
+
+export interface ServicesItem {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  code: string;
+  name: string;
+  kind: string;
+  department_id: number;
+  division_code: string;
+  department_name: string;
+  status: Generated<string>;
+  audience: string;
+  online_depth: number;
+  statutory_days: number | null;
+  promised_days: number | null;
+  legal_basis: Generated<string>;
+  conditions: Generated<string>;
+  process: Generated<string>;
+  materials: JsonWithDefault;
+  fees: JsonWithDefault;
+  place: Generated<string>;
+  hours: Generated<string>;
+  consult_phone: Generated<string>;
+  complaint_phone: Generated<string>;
+  life_events: Generated<string[]>;
+  enterprise_events: Generated<string[]>;
+  result_delivery: Generated<string[]>;
+  consult_days: number | null;
+  process_code: string | null;
+  form: Json | null;
+  licence: Json | null;
+  search_vector: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  published_at: Date | null;
 }
 
 export interface WorkflowCalendarDay {
@@ -305,8 +476,13 @@ export interface WorkflowTimer {
 }
 
 export interface DB {
+  'applications.application': ApplicationsApplication;
+  'applications.material_file': ApplicationsMaterialFile;
   'audit.checkpoint': AuditCheckpoint;
   'audit.entry': AuditEntry;
+  'consultations.question': ConsultationsQuestion;
+  'evaluation.case_evaluation': EvaluationCaseEvaluation;
+  'evaluation.invitation': EvaluationInvitation;
   'identity.account': IdentityAccount;
   'identity.login_failure': IdentityLoginFailure;
   'identity.password_link': IdentityPasswordLink;
@@ -316,12 +492,15 @@ export interface DB {
   'identity.security_setting': IdentitySecuritySetting;
   'identity.session': IdentitySession;
   'kernel.schema_migration': KernelSchemaMigration;
+  'licences.licence': LicencesLicence;
+  'licences.signing_key': LicencesSigningKey;
   'notify.inbox_entry': NotifyInboxEntry;
   'notify.outbox': NotifyOutbox;
   'org.department': OrgDepartment;
   'org.division': OrgDivision;
   'org.tenant': OrgTenant;
   'org.tenant_host': OrgTenantHost;
+  'services.item': ServicesItem;
   'workflow.calendar_day': WorkflowCalendarDay;
   'workflow.calendar_version': WorkflowCalendarVersion;
   'workflow.calendar_year': WorkflowCalendarYear;

@@ -32,6 +32,7 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import { internalProblem, problemFor, toDomainError } from './problem.ts';
 
 export { problemFor, type Problem } from './problem.ts';
+export { Nullable } from './nullable.ts';
 export type { Actor } from '../policy/index.ts';
 
 export interface HttpOptions {

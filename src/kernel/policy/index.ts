@@ -60,6 +60,17 @@ export const PERMISSIONS = {
   'workflow.define': 'system',
   /** The site's working-day calendar (工作日历): enter a year's holidays and make-up workdays. */
   'workflow.calendar.manage': 'system',
+  /**
+   * The service catalogue (政务服务事项) and its guides: a department's own items; the whole
+   * jurisdiction's for staff of the government services office (政务服务管理办公室).
+   */
+  'services.manage': 'business',
+  /** Issue electronic licences (电子证照) in one's own department's name, signed with its SM2 key. */
+  'licence.issue': 'business',
+  /** Revoke one's own department's licences (with a reason the public verification shows). */
+  'licence.revoke': 'business',
+  /** One's own department's licence signing keys: see, rotate, revoke a compromised one (all audited). */
+  'licence.keys': 'business',
 } as const satisfies Record<string, Duty>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -94,11 +105,23 @@ export const SYSTEM_ROLES = {
   /** 部门负责人 */
   department_head: {
     kind: 'staff',
-    permissions: ['workbench.enter', 'pii.view', 'case.handle', 'case.lead'],
+    // The department's licences and its signing key are the head's: the seal is theirs to keep.
+    permissions: [
+      'workbench.enter',
+      'pii.view',
+      'case.handle',
+      'case.lead',
+      'services.manage',
+      'licence.issue',
+      'licence.revoke',
+      'licence.keys',
+    ],
     requiresMfa: false,
   },
   /** 监察员: electronic supervision of deadlines across departments. */
   supervisor: { kind: 'staff', permissions: ['workbench.enter', 'case.supervise'], requiresMfa: false },
+  /** 事项管理员: maintains service items and guides (see services.manage for whose). */
+  service_admin: { kind: 'staff', permissions: ['workbench.enter', 'services.manage'], requiresMfa: false },
   /** 信息发布员 */
   publisher: { kind: 'staff', permissions: ['workbench.enter'], requiresMfa: false },
   /** 审计管理员: reads and exports the audit log, changes nothing. */

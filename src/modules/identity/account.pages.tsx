@@ -158,6 +158,18 @@ function AccountView(props: {
               <a href="/account/cases">{t('identity.account.my_cases')}</a>
             </li>
             <li>
+              <a href="/account/applications">{t('applications.mine.title')}</a>
+            </li>
+            <li>
+              <a href="/account/licences">{t('licences.mine.title')}</a>
+            </li>
+            <li>
+              <a href="/account/consultations">{t('consultations.mine.title')}</a>
+            </li>
+            <li>
+              <a href="/account/evaluations">{t('evaluation.mine.title')}</a>
+            </li>
+            <li>
               <a href="/account/inbox">{t('identity.account.inbox')}</a>
             </li>
           </>

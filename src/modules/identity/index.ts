@@ -107,6 +107,42 @@ export const DEMO_STAFF = [
     department: '杭州市人民政府办公厅',
     roles: ['supervisor'],
   },
+  // The service catalogue's administrator, and the departments 开办企业 runs across in parallel.
+  {
+    username: 'demo.services',
+    password: 'Demo#2026services',
+    displayName: '郑事项',
+    department: '浙江省政务服务管理办公室',
+    roles: ['service_admin'],
+  },
+  {
+    username: 'demo.market',
+    password: 'Demo#2026market',
+    displayName: '孙市监',
+    department: '西湖区市场监督管理局',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.police',
+    password: 'Demo#2026police',
+    displayName: '钱警官',
+    department: '杭州市公安局西湖区分局',
+    roles: ['handler'],
+  },
+  {
+    username: 'demo.tax',
+    password: 'Demo#2026tax',
+    displayName: '冯税务',
+    department: '国家税务总局杭州市西湖区税务局',
+    roles: ['handler'],
+  },
+  {
+    username: 'demo.hrss',
+    password: 'Demo#2026hrss',
+    displayName: '何社保',
+    department: '西湖区人力资源和社会保障局',
+    roles: ['handler'],
+  },
 ] as const;
 export type { Account } from './account.store.ts';
 

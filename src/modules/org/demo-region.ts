@@ -56,6 +56,14 @@ const DEPARTMENTS: [division: string, name: string, type: DepartmentType][] = [
   ['330102', '上城区城市管理局', 'urban_management'],
   ['330106', '西湖区政务服务中心', 'government_services'],
   ['330106', '西湖区民政局', 'civil_affairs'],
+  // The departments behind the demo service catalogue (开办企业 runs across the first four in parallel).
+  ['330106', '西湖区市场监督管理局', 'market_regulation'],
+  ['330106', '杭州市公安局西湖区分局', 'public_security'],
+  ['330106', '国家税务总局杭州市西湖区税务局', 'taxation'],
+  ['330106', '西湖区人力资源和社会保障局', 'human_resources'],
+  ['330106', '西湖区教育局', 'education'],
+  ['330106', '西湖区农业农村局', 'agriculture'],
+  ['330106', '西湖区住房和城乡建设局', 'housing'],
   ['330102001', '清波街道办事处', 'street_office'],
   ['330106002', '北山街道办事处', 'street_office'],
 ];

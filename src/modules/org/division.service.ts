@@ -1,6 +1,6 @@
 /** Use-cases on divisions: read the tree, and the admin's single-division create and edit. */
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
-import type { Database } from '../../kernel/db/index.ts';
+import type { Database, Executor } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
 import {
   levelOf,
@@ -37,7 +37,7 @@ export function createDivisionService(db: Database) {
       return d;
     },
     /** The divisions with these codes that exist (no error for the others). */
-    many: (codes: string[]) => store.findDivisions(db.kysely, codes),
+    many: (codes: string[], ex: Executor = db.kysely) => store.findDivisions(ex, codes),
     // One query when the division has children; the existence check only when it has none.
     async children(code: string, page: Page) {
       checkCode(code);

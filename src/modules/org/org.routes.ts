@@ -1,7 +1,7 @@
 /** The org JSON API under /api/v1: divisions, the current site (tenant) and its departments. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { auditContextOf } from '../../kernel/http/index.ts';
+import { auditContextOf, Nullable } from '../../kernel/http/index.ts';
 import { Type, type Static } from 'typebox';
 import { DEPARTMENT_TYPES } from './department-types.ts';
 import type { DepartmentService } from './department.service.ts';
@@ -59,7 +59,7 @@ const DepartmentInput = Type.Object(
     name: Type.String({ maxLength: 200 }),
     shortName: Type.Optional(Type.String({ maxLength: 100 })),
     type: Type.String({ maxLength: 40 }),
-    parentId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+    parentId: Type.Optional(Nullable(Type.Integer())),
     creditCode: Type.Optional(Type.String({ maxLength: 40 })),
     phone: Type.Optional(Type.String({ maxLength: 60 })),
     address: Type.Optional(Type.String({ maxLength: 300 })),

@@ -144,6 +144,11 @@ export function casePortalPages(
           <dt>{t('workflow.case.due')}</dt>
           <dd>{s.dueAt ? dueDay(s.dueAt) : '—'}</dd>
         </dl>
+        {s.status === 'closed' && s.applicant.accountId !== null ? (
+          <p>
+            <a href={`/account/evaluations/${number}`}>{t('workflow.my_cases.evaluate')}</a>
+          </p>
+        ) : null}
         <ActionForms
           number={number}
           postTo={`/account/cases/${number}/actions`}

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { invalidFields } from '../../kernel/errors.ts';
-import { auditContextOf } from '../../kernel/http/index.ts';
+import { auditContextOf, Nullable } from '../../kernel/http/index.ts';
 import type { Actor } from '../../kernel/policy/index.ts';
 import type { CaseService } from './case.service.ts';
 import { DefinitionSchema } from './definition.ts';
@@ -85,7 +85,7 @@ export const CaseSchema = Type.Object(
 const ActionBody = Type.Object(
   {
     action: Type.Union([...BUILTIN_ACTIONS, 'step'].map((a) => Type.Literal(a))),
-    task: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    task: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
     name: Type.Optional(
       Type.String({ maxLength: 40, description: "for action 'step': the definition's action" }),
     ),

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
@@ -44,7 +46,8 @@ describe('cases on the database', () => {
     cases = createCaseService(test.db, definitions, ports);
     timers = createTimerWorker(test.db, cases, definitions, ports);
     const loaded = await definitions.loadFiles(systemContext('330000'));
-    assert.equal(loaded.length, 2);
+    const files = readdirSync(path.join(import.meta.dirname, 'processes')).filter((f) => f.endsWith('.json'));
+    assert.equal(loaded.length, files.length);
     assert.ok(loaded.every((l) => !l.unchanged && l.version === 1));
   });
   after(() => test.drop());
@@ -111,6 +114,75 @@ describe('cases on the database', () => {
       .where((eb) => eb.or([eb('title', '=', '会失败'), eb('number', 'is', null)]))
       .executeTakeFirstOrThrow();
     assert.equal(Number(left.n), 0);
+  });
+
+  it("runs another module's work in the opening transaction; its refusal leaves no case and no number", async () => {
+    const seen: string[] = [];
+    const first = await cases.create(
+      acting(citizen),
+      {
+        definition: 'demo.assistance',
+        title: '临时救助',
+        data: { reason: '火灾', amount: 3000 },
+        division: '330106',
+      },
+      {
+        // The case's own row, seen from inside its transaction.
+        within: async (tx, view) => {
+          const rows = await tx
+            .selectFrom('workflow.case')
+            .select('id')
+            .where('number', '=', view.number)
+            .execute();
+          seen.push(`${view.number}:${rows.length}`);
+        },
+      },
+    );
+    assert.deepEqual(seen, [`${first.number}:1`]);
+    const refused = cases.create(
+      acting(citizen),
+      {
+        definition: 'demo.assistance',
+        title: '被拒绝',
+        data: { reason: '火灾', amount: 3000 },
+        division: '330106',
+      },
+      {
+        within: async () => {
+          throw new DomainError('conflict', 'test.already_submitted');
+        },
+      },
+    );
+    await assert.rejects(
+      refused,
+      (e: unknown) => e instanceof DomainError && e.code === 'test.already_submitted',
+    );
+    const next = await open();
+    assert.equal(Number(next.number.slice(10)), Number(first.number.slice(10)) + 1);
+    assert.equal(
+      (await test.db.kysely.selectFrom('workflow.case').select('id').where('title', '=', '被拒绝').execute())
+        .length,
+      0,
+    );
+    // A window officer opens a case for a walk-in applicant; a citizen cannot name someone else.
+    const walkIn = await cases.create(acting(window), {
+      definition: 'demo.assistance',
+      title: '窗口代办',
+      data: { reason: '火灾', amount: 3000 },
+      division: '330106',
+      applicant: { kind: 'person', accountId: null, name: '王五' },
+    });
+    assert.deepEqual(walkIn.state.applicant, { kind: 'person', accountId: null, name: '王五' });
+    await assert.rejects(
+      cases.create(acting(citizen), {
+        definition: 'demo.assistance',
+        title: '冒名',
+        data: {},
+        division: '330106',
+        applicant: { kind: 'person', accountId: null, name: '王五' },
+      }),
+      (e: unknown) => e instanceof DomainError && e.fields[0]?.code === 'workflow.case.applicant_not_staff',
+    );
   });
 
   it('projects the fold into the task table, first task waiting in the right department', async () => {
@@ -318,7 +390,19 @@ describe('cases on the database', () => {
     await cases.act(acting(city), c.number, { action: 'step', task: 2, name: 'agree', input: {} });
     const view = await cases.get(acting(window), c.number);
     assert.equal(view.state.tasks[3]!.step, 'issue');
+    const heard: string[] = [];
+    cases.onClosed(async (tx, { tenantId }, closed) => {
+      // In the closing transaction: the case row already says closed.
+      const row = await tx
+        .selectFrom('workflow.case')
+        .select('status')
+        .where('tenant_id', '=', tenantId)
+        .where('number', '=', closed.number)
+        .executeTakeFirstOrThrow();
+      heard.push(`${closed.number}:${closed.state.outcome}:${row.status}`);
+    });
     await cases.act(acting(window), c.number, { action: 'step', task: 4, name: 'issue', input: {} });
+    assert.deepEqual(heard, [`${c.number}:approved:closed`]);
     const done = await cases.get(acting(citizen), c.number);
     assert.equal(done.state.outcome, 'approved');
     const rows = await test.db.kysely

@@ -74,10 +74,20 @@ export interface CaseView {
   events: CaseEvent[];
 }
 
+/** Work of another module that must commit or roll back with the case (its own tables only). */
+export type WithinCase = (tx: Executor, view: CaseView) => Promise<void>;
+
 export interface CreateCaseInput {
   definition: string;
   title: string;
   data: Record<string, unknown>;
+  /**
+   * Staff opening a case for a walk-in applicant (窗口代办): who the applicant is, as checked at the
+   * window. Without it, a staff member's case is internal.
+   */
+  applicant?: { kind: 'person' | 'enterprise'; accountId: number | null; name: string } | undefined;
+  /** files already in the blob store (an application's materials), attached as the case opens */
+  attachments?: { digest: string; filename: string; size: number; mediaType: string }[] | undefined;
   /** where the matter is handled; staff default to their own division */
   division?: string | undefined;
   /** the receiving department; default: the first step's department near `division` */
@@ -90,8 +100,19 @@ const byOf = (actor: Actor | null | undefined): By =>
 /** The case number as the pages and the API show it and accept it. */
 const NUMBER = /^\d{6}\d{4}\d{7,}$/;
 
+/**
+ * Called in the transaction that closes a case (an approval issues a licence in it), with the closing
+ * request's audit context — or only the site, when the system closed it (a timer).
+ */
+export type CaseClosedListener = (
+  tx: Executor,
+  ctx: AuditContext | { tenantId: string },
+  view: CaseView,
+) => Promise<void>;
+
 export function createCaseService(db: Database, definitions: DefinitionService, ports: CasePorts) {
   const now = () => ports.now?.() ?? new Date();
+  const closedListeners: CaseClosedListener[] = [];
 
   const resolver =
     (tenantId: string, ex: Executor): ResolveAssignee =>
@@ -142,7 +163,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
   /** Appends planned events, re-projects and queues notifications. */
   async function commit(
     tx: Executor,
-    ctx: { tenantId: string },
+    ctx: AuditContext | { tenantId: string },
     loaded: { row: store.CaseRow; events: CaseEvent[]; definition: StoredDefinition },
     planned: NewEvent[],
     at: Date,
@@ -162,7 +183,10 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       calendar && ((a, b) => workingDaysBetween(calendar, a, b)),
     );
     await notifyAbout(tx, ctx.tenantId, loaded.row.number, loaded.definition.body, state, stamped);
-    return { number: loaded.row.number, definition: loaded.definition, state, events };
+    const view = { number: loaded.row.number, definition: loaded.definition, state, events };
+    if (stamped.some((e) => e.type === 'case.closed'))
+      for (const listener of closedListeners) await listener(tx, ctx, view);
+    return view;
   }
 
   /** Who hears of what: the assignee, the department's role holders, the applicant. */
@@ -269,6 +293,10 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     division: string;
     definition: StoredDefinition;
     data: Record<string, unknown>;
+    attachments: NonNullable<CreateCaseInput['attachments']>;
+    /** the receiving department another module named (see create's options) */
+    departmentId?: number | undefined;
+    within?: WithinCase | undefined;
   }
 
   /**
@@ -287,20 +315,22 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     for (const [index, o] of openings.entries()) {
       const { ctx, definition } = o;
       const actor = ctx.actor;
-      const staff = actor?.kind === 'staff';
+      // Staff's own cases are internal, in their department; a walk-in applicant's go where anyone's would.
+      const staff = actor?.kind === 'staff' && o.applicant.kind === 'internal';
       const at = now();
       let state: CaseState, stamped: CaseEvent[];
       try {
         const pctx = planContext(tx, ctx.tenantId, definition.body, calendars.get(ctx.tenantId)!, at);
-        let departmentId = staff ? (actor.departmentId ?? 0) : 0;
-        if (!staff) {
+        let departmentId = o.departmentId ?? (staff ? (actor.departmentId ?? 0) : 0);
+        if (!staff && o.departmentId === undefined) {
           const start = definition.body.steps[definition.body.start]!;
           const assignee = start.assignee ?? Object.values(start.parallel!.branches)[0]!.assignee;
           departmentId = (await pctx.resolve(assignee, { departmentId: 0, division: o.division }))
             .departmentId;
         }
         const dep = await ports.department(ctx.tenantId, departmentId, tx);
-        if (!dep) throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
+        if (!dep || (o.departmentId !== undefined && !dep.active))
+          throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
         const planned = await planCreate(pctx, {
           title: o.title,
           applicant: o.applicant,
@@ -308,7 +338,14 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           departmentId,
           division: staff ? dep.divisionCode : o.division,
         });
-        stamped = store.stamp(planned, at, byOf(actor));
+        const attached: NewEvent[] = o.attachments.map((f) => ({
+          type: 'attachment.added',
+          digest: f.digest,
+          filename: f.filename.slice(0, 200),
+          size: f.size,
+          mediaType: f.mediaType,
+        }));
+        stamped = store.stamp([...planned, ...attached], at, byOf(actor));
         state = fold(stamped);
       } catch (error) {
         // Refused before writing anything: the others go on.
@@ -349,6 +386,9 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     for (const w of written) {
       const { ctx, definition } = openings[w.index]!;
       await notifyAbout(tx, ctx.tenantId, w.view.number, definition.body, w.view.state, w.view.events);
+      // Another module's part: if it refuses, the whole group runs again one case at a time, and
+      // this case alone is rolled back (its number with it).
+      await openings[w.index]!.within?.(tx, w.view);
       outcomes[w.index] = { ok: true, value: w.view };
     }
     return outcomes;
@@ -360,8 +400,25 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
   });
 
   return {
+    /** Registers work to do in the transaction that closes a case. */
+    onClosed(listener: CaseClosedListener): void {
+      closedListeners.push(listener);
+    },
+
     /** Opens a case for the actor (their own application) or, for staff, an internal one. */
-    async create(ctx: AuditContext, input: CreateCaseInput): Promise<CaseView> {
+    async create(
+      ctx: AuditContext,
+      input: CreateCaseInput,
+      options: {
+        within?: WithinCase;
+        /**
+         * The receiving department, named by another module (a question goes to its item's department;
+         * a process whose first step is "the case's department" needs one). Code only: the API's
+         * departmentId is a staff member's own department and nothing else.
+         */
+        department?: number;
+      } = {},
+    ): Promise<CaseView> {
       const actor = ctx.actor;
       authorizeActing(ctx, ['account.self', 'case.handle']);
       const title = input.title.trim();
@@ -379,11 +436,17 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         throw e;
       });
       const staff = actor?.kind === 'staff';
-      const applicant = !actor
-        ? { kind: 'internal' as const, accountId: null, name: '' }
-        : staff
-          ? { kind: 'internal' as const, accountId: null, name: actor.name }
-          : { kind: actor.kind as 'person' | 'enterprise', accountId: actor.accountId, name: actor.name };
+      if (input.applicant && actor && !staff)
+        throw invalidFields([{ field: 'applicant', code: 'workflow.case.applicant_not_staff' }]);
+      const applicant: CaseState['applicant'] = input.applicant
+        ? { ...input.applicant, name: input.applicant.name.trim() }
+        : !actor
+          ? { kind: 'internal', accountId: null, name: '' }
+          : staff
+            ? { kind: 'internal', accountId: null, name: actor.name }
+            : { kind: actor.kind as 'person' | 'enterprise', accountId: actor.accountId, name: actor.name };
+      if (input.applicant && (applicant.name === '' || applicant.name.length > 100))
+        throw invalidFields([{ field: 'applicant', code: 'workflow.case.applicant_name' }]);
       const division = (input.division ?? (staff ? actor.division : '')).trim();
       if (!/^\d{6}(\d{3}){0,2}$/.test(division) || !isWithin(division, ctx.tenantId))
         throw invalidFields([
@@ -392,7 +455,17 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       // Staff open internal cases in their own department; applicants' cases go to the first step's.
       if (staff && input.departmentId !== undefined && input.departmentId !== actor.departmentId)
         throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_not_own' }]);
-      return opening({ ctx, title, applicant, division, definition, data: input.data });
+      return opening({
+        ctx,
+        title,
+        applicant,
+        division,
+        definition,
+        data: input.data,
+        attachments: input.attachments ?? [],
+        departmentId: options.department,
+        within: options.within,
+      });
     },
 
     /** Takes one action on a case (built-in or the definition's); refused unless offered to the actor now. */

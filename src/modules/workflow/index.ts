@@ -26,7 +26,15 @@ import { createTimerWorker } from './timer.ts';
 
 export { WorkCalendar, type TimeUnit, type YearDays, type SpecialDay } from './calendar.ts';
 export type { CalendarChange, CalendarService, DayInput, YearInput } from './calendar.service.ts';
-export type { CasePorts, CaseService, CaseView, DepartmentRef } from './case.service.ts';
+export type {
+  CaseClosedListener,
+  CasePorts,
+  CaseService,
+  CaseView,
+  CreateCaseInput,
+  DepartmentRef,
+  WithinCase,
+} from './case.service.ts';
 export type { Definition } from './definition.ts';
 export { checkDefinition } from './definition.ts';
 

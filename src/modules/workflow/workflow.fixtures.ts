@@ -1,8 +1,6 @@
 /** Test fixtures of the workflow module: actors of the demo region and the shipped demo processes. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { systemContext, type AuditContext } from '../../kernel/audit/index.ts';
-import { SYSTEM_ROLES, type Actor, type Permission } from '../../kernel/policy/index.ts';
 import { nationalCalendar } from './calendar.ts';
 import type { CasePorts } from './case.service.ts';
 import type { Definition } from './definition.ts';
@@ -10,36 +8,7 @@ import type { Definition } from './definition.ts';
 export const loadProcess = (file: string) =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, 'processes', file), 'utf8')) as Definition;
 
-/** An actor as the session would build it; staff get a department and a division. */
-export function actor(
-  id: number,
-  roles: (keyof typeof SYSTEM_ROLES)[],
-  departmentId: number | null,
-  division = '330106',
-): Actor {
-  const permissions = new Set<Permission>(roles.flatMap((r) => [...SYSTEM_ROLES[r].permissions]));
-  const kind = roles.includes('citizen') ? 'person' : roles.includes('enterprise') ? 'enterprise' : 'staff';
-  return {
-    id: `account:${id}`,
-    accountId: id,
-    kind,
-    role: roles.join('+'),
-    roles,
-    permissions,
-    division: kind === 'staff' ? division : '',
-    departmentId,
-    name: `p${id}`,
-  };
-}
-
-/** The audit context of a request by `a` on the demo site. */
-export const acting = (a: Actor, tenantId = '330000'): AuditContext => ({
-  ...systemContext(tenantId),
-  actor: a,
-  actorId: a.id,
-  actorRole: a.role,
-  actorDivision: a.division,
-});
+export { actor, acting } from '../../../test/support/actors.ts';
 
 /** Departments of the demo region as the org port would give them (ids fixed for tests). */
 export const FIXTURE_DEPARTMENTS = [

@@ -1,0 +1,182 @@
+/**
+ * A realistic form definition and a small division tree, for tests here and in the modules that carry
+ * forms (service items, applications, the window): 个体工商户设立登记申请表, after the 市场监管总局 form,
+ * and the demo region's divisions (real codes and names) plus one municipality whose districts sit
+ * straight under it.
+ */
+import { NATIONAL_CODE } from '../divisions/index.ts';
+import type { FormDefinition } from './definition.ts';
+
+export const INDIVIDUAL_BUSINESS_FORM = {
+  type: 'object',
+  title: '个体工商户设立登记申请表',
+  'x-title-en': 'Application for registration of an individual business',
+  required: [
+    'operatorName',
+    'operatorId',
+    'phone',
+    'premises',
+    'scope',
+    'capital',
+    'employees',
+    'organization',
+    'idCopy',
+  ],
+  properties: {
+    operatorName: {
+      title: '经营者姓名',
+      'x-title-en': 'Operator name',
+      'x-widget': 'text',
+      maxLength: 50,
+      'x-autocomplete': 'name',
+      'x-sample': '张三',
+    },
+    operatorId: {
+      title: '身份证号',
+      'x-title-en': 'Citizen ID number',
+      description: '18 位公民身份号码，末位是 X 的请填写大写 X',
+      'x-description-en': 'The 18-character number; write a final X in capitals',
+      'x-widget': 'citizen-id',
+      'x-sample': '330106199003070014',
+    },
+    phone: {
+      title: '联系电话',
+      'x-title-en': 'Phone',
+      description: '手机号码，或带区号的固定电话',
+      'x-description-en': 'A mobile number, or a landline with its area code',
+      'x-widget': 'phone',
+      'x-sample': '13800138000',
+    },
+    education: {
+      title: '文化程度',
+      'x-title-en': 'Education',
+      'x-widget': 'select',
+      enum: ['postgraduate', 'bachelor', 'college', 'high_school', 'junior_or_below'],
+      'x-enum-labels': {
+        'zh-CN': ['研究生', '大学本科', '大学专科', '高中（中专）', '初中及以下'],
+        en: ['Postgraduate', 'Bachelor', 'College', 'High school', 'Junior school or less'],
+      },
+      'x-sample': 'college',
+    },
+    businessName: {
+      title: '个体工商户名称',
+      'x-title-en': 'Business name',
+      description: '可以不填写；不填写的，营业执照不载明名称',
+      'x-description-en': 'Optional; without one the licence carries no name',
+      'x-widget': 'text',
+      maxLength: 60,
+      'x-sample': '杭州市西湖区张三小吃店',
+    },
+    premises: {
+      title: '经营场所',
+      'x-title-en': 'Premises',
+      description: '请选择到村（社区），再填写路名门牌号',
+      'x-description-en': 'Choose down to the community, then give the street and number',
+      'x-widget': 'address',
+      'x-division-level': 'village',
+      'x-sample': { division: '330106002051', detail: '保俶路12号一楼' },
+    },
+    scope: {
+      title: '经营范围',
+      'x-title-en': 'Business scope',
+      description: '参照《经营范围规范表述目录》填写',
+      'x-description-en': 'In the wording of the standard catalogue of business scopes',
+      'x-widget': 'textarea',
+      maxLength: 500,
+      'x-rows': 3,
+      'x-sample': '小吃服务；食品销售（仅销售预包装食品）',
+    },
+    channels: {
+      title: '经营方式',
+      'x-title-en': 'How the business trades',
+      'x-widget': 'checkbox',
+      items: { enum: ['store', 'online'] },
+      'x-enum-labels': { 'zh-CN': ['实体店铺经营', '网络经营'], en: ['In a shop', 'Online'] },
+      'x-sample': ['store'],
+    },
+    capital: {
+      title: '资金数额',
+      'x-title-en': 'Capital',
+      'x-widget': 'number',
+      minimum: 0,
+      maximum: 100000,
+      'x-unit': '万元',
+      'x-unit-en': '10,000 yuan',
+      'x-sample': 5,
+    },
+    employees: {
+      title: '从业人数',
+      'x-title-en': 'Number employed',
+      'x-widget': 'number',
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      'x-unit': '人',
+      'x-unit-en': 'people',
+      'x-sample': 3,
+    },
+    organization: {
+      title: '组成形式',
+      'x-title-en': 'Form of organisation',
+      'x-widget': 'radio',
+      enum: ['individual', 'family'],
+      'x-enum-labels': { 'zh-CN': ['个人经营', '家庭经营'], en: ['Run by one person', 'Run by a family'] },
+      'x-sample': 'individual',
+    },
+    openingDate: {
+      title: '拟开业日期',
+      'x-title-en': 'Planned opening date',
+      'x-widget': 'date',
+      'x-sample': '2025-04-01',
+    },
+    idCopy: {
+      title: '经营者身份证明',
+      'x-title-en': "Operator's identity document",
+      description: '身份证正反面的扫描件或照片',
+      'x-description-en': 'A scan or photo of both sides of the ID card',
+      'x-widget': 'file',
+      'x-accept': ['application/pdf', 'image/jpeg', 'image/png'],
+    },
+  },
+  'x-groups': [
+    {
+      title: '经营者信息',
+      'x-title-en': 'The operator',
+      fields: ['operatorName', 'operatorId', 'phone', 'education'],
+    },
+    {
+      title: '经营信息',
+      'x-title-en': 'The business',
+      fields: [
+        'businessName',
+        'premises',
+        'scope',
+        'channels',
+        'capital',
+        'employees',
+        'organization',
+        'openingDate',
+      ],
+    },
+    { title: '申请材料', 'x-title-en': 'Documents', fields: ['idCopy'] },
+  ],
+} satisfies FormDefinition;
+
+/** Divisions with their parents: a memoryDivisionLookup over these stands in for org's service. */
+export const SAMPLE_DIVISIONS: { code: string; name: string; parentCode: string | null }[] = [
+  ['330000', '浙江省', NATIONAL_CODE],
+  ['330100', '杭州市', '330000'],
+  ['330102', '上城区', '330100'],
+  ['330106', '西湖区', '330100'],
+  ['330102001', '清波街道', '330102'],
+  ['330106002', '北山街道', '330106'],
+  ['330106004', '西溪街道', '330106'],
+  ['330102001051', '清波门社区', '330102001'],
+  ['330106002051', '上保社区', '330106002'],
+  ['330106002052', '宝石社区', '330106002'],
+  ['330106004053', '石灰桥社区', '330106004'],
+  // A municipality listed without the 市辖区 placeholder: districts straight under the province.
+  ['110000', '北京市', NATIONAL_CODE],
+  ['110101', '东城区', '110000'],
+  ['110101001', '东华门街道', '110101'],
+].map(([code, name, parentCode]) => ({ code: code!, name: name!, parentCode: parentCode ?? null }));

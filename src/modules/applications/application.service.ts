@@ -1,0 +1,299 @@
+/**
+ * Use-cases on applications: start one (online by the applicant, or at a window for a walk-in
+ * applicant whose identity the officer checked), fill its form, give files for its materials, submit.
+ * Submitting opens the case on the item's process, with the materials attached, in one transaction
+ * with marking the application submitted: a second submit of the same draft — a double click, two
+ * tabs — gets the same case, never a second one.
+ *
+ * Who may touch an application: its applicant's account; or, for one taken at a window, the staff of
+ * that window's department who handle cases. Anyone else gets 404, as for an id that does not exist.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import type { Database } from '../../kernel/db/index.ts';
+import { conflict, DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
+import type { UploadedFile } from '../../kernel/files/index.ts';
+import { validateForm, type AddressScope } from '../../kernel/forms/index.ts';
+import { checkCitizenId, checkCreditCode } from '../../kernel/identifiers/index.ts';
+import { authorizeActing, type Actor } from '../../kernel/policy/index.ts';
+import type { Item } from '../services/index.ts';
+import type { CaseService } from '../workflow/index.ts';
+import * as store from './application.store.ts';
+
+export interface ApplicationPorts {
+  /** the item, whatever its status (the service checks it is open for applications) */
+  item(tenantId: string, code: string): Promise<Item | undefined>;
+  cases: Pick<CaseService, 'create'>;
+  keyring: Sm4Keyring;
+  /** where the form's address fields may lie */
+  addressScope(tenantId: string): AddressScope;
+}
+
+export interface Application extends store.ApplicationRow {
+  files: store.MaterialFile[];
+}
+
+/** Documents a window officer may check a walk-in applicant's identity against (核验证件). */
+export const IDENTITY_DOCUMENTS = ['resident_id_card', 'business_licence', 'passport', 'other'] as const;
+
+const hidden = (id: string) => () => notFound('applications.not_found', { id });
+
+/** Whether the item takes applications at all, and online (三级 or 四级 with a process). */
+export const takesApplications = (item: Item) => item.status === 'published' && item.processCode !== null;
+export const takesOnline = (item: Item) => takesApplications(item) && item.onlineDepth >= 3;
+
+function mayTouch(actor: Actor | null | undefined, a: store.ApplicationRow): boolean {
+  if (actor === undefined) return true;
+  if (!actor) return false;
+  if (a.intake)
+    return (
+      actor.kind === 'staff' &&
+      actor.departmentId === a.intake.departmentId &&
+      actor.permissions.has('case.handle')
+    );
+  return actor.kind !== 'staff' && a.applicant.accountId === actor.accountId;
+}
+
+export function createApplicationService(db: Database, ports: ApplicationPorts) {
+  async function openItem(tenantId: string, code: string, online: boolean): Promise<Item> {
+    const item = await ports.item(tenantId, code);
+    if (!item || !(online ? takesOnline(item) : takesApplications(item)))
+      throw invalidFields([{ field: 'item', code: 'applications.item_closed', params: { code } }]);
+    return item;
+  }
+
+  async function load(ctx: AuditContext, publicId: string) {
+    const a = /^[A-Za-z0-9_-]{16,32}$/.test(publicId)
+      ? await store.findApplication(db.kysely, ctx.tenantId, publicId)
+      : undefined;
+    if (!a || !mayTouch(ctx.actor, a)) throw hidden(publicId)();
+    return a;
+  }
+
+  const draftOnly = (a: store.ApplicationRow) => {
+    if (a.status !== 'draft')
+      throw conflict('applications.already_submitted', { number: a.caseNumber ?? '' });
+  };
+
+  return {
+    /** An applicant starts an application for an item that takes them online. */
+    async start(ctx: AuditContext, itemCode: string): Promise<Application> {
+      authorizeActing(ctx, 'account.self');
+      const actor = ctx.actor;
+      if (!actor || actor.kind === 'staff')
+        throw new DomainError('forbidden', 'applications.applicants_only');
+      const item = await openItem(ctx.tenantId, itemCode, true);
+      if (item.audience !== 'both' && item.audience !== actor.kind)
+        throw invalidFields([{ field: 'item', code: `applications.audience.${item.audience}` }]);
+      return db.kysely.transaction().execute(async (tx) => {
+        const a = await store.insertApplication(tx, ctx.tenantId, {
+          publicId: randomBytes(12).toString('base64url'),
+          itemCode: item.code,
+          itemName: item.name,
+          applicant: {
+            kind: actor.kind as 'person' | 'enterprise',
+            accountId: actor.accountId,
+            name: actor.name,
+          },
+          idNumberCipher: null,
+          intake: null,
+        });
+        await appendAudit(tx, ctx, {
+          action: 'applications.application_started',
+          objectType: 'application',
+          objectId: a.publicId,
+          detail: { item: item.code },
+        });
+        return { ...a, files: [] };
+      });
+    },
+
+    /**
+     * A window officer takes an application for a walk-in applicant (窗口代办), recording the identity
+     * document they checked; the ID number is kept encrypted.
+     */
+    async startAtWindow(
+      ctx: AuditContext,
+      itemCode: string,
+      who: { kind: 'person' | 'enterprise'; name: string; idNumber: string; document: string },
+    ): Promise<Application> {
+      authorizeActing(ctx, 'case.handle');
+      const actor = ctx.actor;
+      if (!actor?.departmentId) throw new DomainError('forbidden', 'policy.forbidden');
+      const problems = [];
+      const name = who.name.trim();
+      if (name === '' || name.length > 100)
+        problems.push({ field: 'name', code: 'applications.intake.name' });
+      const check = who.kind === 'person' ? checkCitizenId(who.idNumber) : checkCreditCode(who.idNumber);
+      if (!check.valid) problems.push({ field: 'idNumber', code: check.reason });
+      if (!(IDENTITY_DOCUMENTS as readonly string[]).includes(who.document))
+        problems.push({ field: 'document', code: 'applications.intake.document' });
+      if (problems.length > 0) throw invalidFields(problems);
+      const item = await openItem(ctx.tenantId, itemCode, false);
+      return db.kysely.transaction().execute(async (tx) => {
+        const a = await store.insertApplication(tx, ctx.tenantId, {
+          publicId: randomBytes(12).toString('base64url'),
+          itemCode: item.code,
+          itemName: item.name,
+          applicant: { kind: who.kind, accountId: null, name },
+          idNumberCipher: ports.keyring.encrypt(check.valid ? check.normalized : who.idNumber),
+          intake: {
+            accountId: actor.accountId,
+            departmentId: actor.departmentId!,
+            officerName: actor.name,
+            document: who.document,
+          },
+        });
+        await appendAudit(tx, ctx, {
+          action: 'applications.taken_at_window',
+          objectType: 'application',
+          objectId: a.publicId,
+          detail: { item: item.code, document: who.document },
+        });
+        return { ...a, files: [] };
+      });
+    },
+
+    async get(ctx: AuditContext, publicId: string): Promise<Application> {
+      const a = await load(ctx, publicId);
+      return { ...a, files: await store.filesOf(db.kysely, ctx.tenantId, a.id) };
+    },
+
+    /** A walk-in applicant's ID number in full; the read is audited. */
+    async idNumberOf(ctx: AuditContext, publicId: string): Promise<string> {
+      authorizeActing(ctx, 'pii.view');
+      const a = await load(ctx, publicId);
+      if (!a.idNumberCipher) return '';
+      await appendAudit(db.kysely, ctx, {
+        action: 'applications.id_number_viewed',
+        objectType: 'application',
+        objectId: a.publicId,
+        detail: {},
+      });
+      return ports.keyring.decrypt(a.idNumberCipher);
+    },
+
+    mine: (ctx: AuditContext) => {
+      const actor = ctx.actor;
+      if (!actor) return Promise.resolve([]);
+      return actor.kind === 'staff'
+        ? actor.departmentId
+          ? store.listApplications(db.kysely, ctx.tenantId, { intakeDepartmentId: actor.departmentId })
+          : Promise.resolve([])
+        : store.listApplications(db.kysely, ctx.tenantId, { applicantAccountId: actor.accountId });
+    },
+
+    /** Keeps what was typed so far; checked only on submission (a draft may be half done). */
+    async saveData(ctx: AuditContext, publicId: string, data: Record<string, unknown>): Promise<void> {
+      const a = await load(ctx, publicId);
+      draftOnly(a);
+      if (JSON.stringify(data).length > 100_000)
+        throw invalidFields([{ field: 'data', code: 'applications.data_too_large' }]);
+      await store.saveData(db.kysely, ctx.tenantId, a.id, data);
+    },
+
+    /** Checks that files may be given for this material now (before a byte of them is stored). */
+    async checkMaterial(ctx: AuditContext, publicId: string, materialKey: string) {
+      const a = await load(ctx, publicId);
+      draftOnly(a);
+      const item = await ports.item(ctx.tenantId, a.itemCode);
+      const material = item?.materials.find((m) => m.key === materialKey);
+      if (!material) throw notFound('applications.material_unknown', { key: materialKey });
+      return { application: a, material };
+    },
+
+    async addFiles(ctx: AuditContext, publicId: string, materialKey: string, files: UploadedFile[]) {
+      const { application: a } = await this.checkMaterial(ctx, publicId, materialKey);
+      if (files.length === 0) throw invalidFields([{ field: 'file', code: 'errors.field_required' }]);
+      await db.kysely.transaction().execute(async (tx) => {
+        for (const f of files)
+          await store.addFile(tx, ctx.tenantId, a.id, {
+            materialKey,
+            digest: f.digest,
+            fileName: f.filename.slice(0, 200),
+            mediaType: f.mediaType,
+            size: f.size,
+          });
+      });
+    },
+
+    async removeFile(ctx: AuditContext, publicId: string, materialKey: string, digest: string) {
+      const a = await load(ctx, publicId);
+      draftOnly(a);
+      if ((await store.removeFile(db.kysely, ctx.tenantId, a.id, materialKey, digest)) === 0)
+        throw notFound('applications.file_unknown', { key: materialKey });
+    },
+
+    /**
+     * Submits: every required material given (those the government already holds excepted), the
+     * form as the process checks it, then the case. Submitting again returns the same case.
+     */
+    async submit(ctx: AuditContext, publicId: string): Promise<{ caseNumber: string; created: boolean }> {
+      const a = await load(ctx, publicId);
+      if (a.status === 'submitted') return { caseNumber: a.caseNumber!, created: false };
+      const item = await openItem(ctx.tenantId, a.itemCode, a.intake === null);
+      const files = await store.filesOf(db.kysely, ctx.tenantId, a.id);
+      const missing = item.materials.filter(
+        (m) => m.required && m.heldBy === '' && !files.some((f) => f.materialKey === m.key),
+      );
+      // Everything that is wrong at once: the form's fields, then the materials.
+      const problems = item.form
+        ? (
+            await validateForm(item.form, a.data, {
+              from: 'api',
+              divisions: ports.addressScope(ctx.tenantId),
+            })
+          ).problems
+        : [];
+      for (const m of missing)
+        problems.push({
+          field: `materials/${m.key}`,
+          code: 'applications.material_missing',
+          params: { name: m.name },
+        });
+      if (problems.length > 0) throw invalidFields(problems, 'applications.incomplete');
+      const nameOf = (key: string) => item.materials.find((m) => m.key === key)?.name ?? key;
+      try {
+        const view = await ports.cases.create(
+          ctx,
+          {
+            definition: item.processCode!,
+            title: item.name,
+            data: a.data,
+            division: item.divisionCode,
+            applicant: a.intake ? a.applicant : undefined,
+            attachments: files.map((f) => ({
+              digest: f.digest,
+              filename: `${nameOf(f.materialKey)}：${f.fileName}`,
+              size: f.size,
+              mediaType: f.mediaType,
+            })),
+          },
+          {
+            within: async (tx, opened) => {
+              if ((await store.markSubmitted(tx, ctx.tenantId, a.id, opened.number)) === 0)
+                throw conflict('applications.already_submitted', { number: '' });
+              await appendAudit(tx, ctx, {
+                action: 'applications.application_submitted',
+                objectType: 'application',
+                objectId: a.publicId,
+                detail: { case: opened.number, item: item.code },
+              });
+            },
+          },
+        );
+        return { caseNumber: view.number, created: true };
+      } catch (e) {
+        // Submitted meanwhile (another tab): that submission's case is this one's.
+        if (e instanceof DomainError && e.code === 'applications.already_submitted') {
+          const now = await load(ctx, publicId);
+          if (now.caseNumber) return { caseNumber: now.caseNumber, created: false };
+        }
+        throw e;
+      }
+    },
+  };
+}
+
+export type ApplicationService = ReturnType<typeof createApplicationService>;

@@ -1,0 +1,57 @@
+/**
+ * applications — 网上申请 and window intake (窗口受理): a draft per application for a service item,
+ * its form and materials, and submission into a case on the item's process. The only file other
+ * modules import; see CONTEXT.md for the words.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import type { Database, Executor } from '../../kernel/db/index.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
+import type { AddressScope } from '../../kernel/forms/index.ts';
+import type { Permission } from '../../kernel/policy/index.ts';
+import type { Item } from '../services/index.ts';
+import type { CaseService } from '../workflow/index.ts';
+import { licenceOnApproval, type LicencePorts } from './application.licence.ts';
+import { createApplicationService } from './application.service.ts';
+import { applicationsPages } from './applications.pages.tsx';
+import { applicationsRoutes } from './applications.routes.ts';
+
+export { takesApplications, takesOnline } from './application.service.ts';
+
+export interface ApplicationsDeps {
+  item(tenantId: string, code: string, ex?: Executor): Promise<Item | undefined>;
+  cases: Pick<CaseService, 'create' | 'onClosed'>;
+  /** issues an electronic licence in the approving transaction (the licences module's issue) */
+  issueLicence: LicencePorts['issue'];
+  keyring: Sm4Keyring;
+  blobs: BlobStore;
+  addressScope(tenantId: string): AddressScope;
+  /** the divisions with these codes, read with the caller's executor */
+  divisionsIn(ex: Executor, codes: readonly string[]): Promise<{ code: string; name: string }[]>;
+}
+
+export function createApplicationsModule(db: Database, deps: ApplicationsDeps) {
+  const applications = createApplicationService(db, deps);
+  deps.cases.onClosed(
+    licenceOnApproval({
+      item: (tenantId, code, ex) => deps.item(tenantId, code, ex),
+      issue: deps.issueLicence,
+      divisions: (ex) => ({
+        many: async (codes) => await deps.divisionsIn(ex, codes),
+        children: async () => [],
+      }),
+    }),
+  );
+  return {
+    applications,
+    workbenchLinks: [
+      { href: '/workbench/applications', key: 'applications.window.title', permission: 'case.handle' },
+    ] satisfies { href: string; key: string; permission: Permission }[],
+    async routes(app: FastifyInstance) {
+      await applicationsRoutes(app, { applications, blobs: deps.blobs });
+      applicationsPages(app, { applications, ...deps });
+    },
+  };
+}
+
+export type ApplicationsModule = ReturnType<typeof createApplicationsModule>;

@@ -159,6 +159,8 @@ function cpuMsOf(pid: number): number | undefined {
   }
 }
 
+const GIVE_UP = 20;
+
 /** Nearest-rank percentile of ascending values. */
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -167,7 +169,8 @@ function percentile(sorted: number[], p: number): number {
 
 /**
  * `callers` loops calling op for `seconds` or until op returns false (nothing left). A failed op is
- * counted and the loop goes on: one failure under load says something, it does not end the run.
+ * counted and the loop goes on: one failure under load says something, it does not end the run. A
+ * caller whose last GIVE_UP ops all failed stops, so a server that no longer answers ends the run.
  */
 async function run(
   seconds: number,
@@ -181,13 +184,16 @@ async function run(
   const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: callers }, async (_, c) => {
-      while (performance.now() < until) {
+      let inARow = 0;
+      while (performance.now() < until && inARow < GIVE_UP) {
         const t0 = performance.now();
         try {
           if ((await op(c)) === false) return;
           latencies.push(performance.now() - t0);
+          inARow = 0;
         } catch (e) {
           failures++;
+          inARow++;
           firstFailure ||= (e as Error).message;
         }
       }

@@ -217,15 +217,18 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
     const divisions = def ? await loadAddressPickers(def, values, deps.addressScope(req.site.tenantId)) : {};
     const base = baseOf(req);
     const body = (
-      <Draft
-        a={a}
-        item={item}
-        base={base}
-        values={values}
-        problems={state.problems ?? []}
-        formProblem={state.formProblem}
-        divisions={divisions}
-      />
+      <>
+        <h1>{a.itemName}</h1>
+        <Draft
+          a={a}
+          item={item}
+          base={base}
+          values={values}
+          problems={state.problems ?? []}
+          formProblem={state.formProblem}
+          divisions={divisions}
+        />
+      </>
     );
     const t = req.t;
     return base === '/workbench/applications'
@@ -361,30 +364,62 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
   }
 
   // From a guide: confirm, then start a draft.
-  app.get('/applications/new', { schema: hide, config: { access: 'account.self' } }, async (req, reply) => {
-    const code = String((req.query as { item?: string }).item ?? '').slice(0, 40);
-    const item = await deps.item(req.site.tenantId, code);
+  /** From a guide: what the application is, and a button to start it — or why this viewer cannot. */
+  const newPage = (req: FastifyRequest, item: Item, problem?: string): PageContent => {
     const t = req.t;
-    if (!item || !takesApplications(item))
-      throw new DomainError('not_found', 'applications.item_closed', { code });
-    return reply.page({
+    const kind = req.actor?.kind;
+    const audienceFits = item.audience === 'both' || item.audience === kind;
+    return {
       area: 'portal',
       title: t('applications.new.title', { name: item.name }),
       body: (
-        <form method="post" action="/applications/new">
-          <CsrfField />
-          <input type="hidden" name="item" value={item.code} />
-          <p>
-            {t('applications.new.intro', { department: item.departmentName, days: item.promisedDays ?? '—' })}
-          </p>
-          <button type="submit">{t('applications.new.start')}</button>
-        </form>
+        <>
+          <h1>{t('applications.new.title', { name: item.name })}</h1>
+          {problem ? (
+            <p class="error-message" role="alert">
+              {problem}
+            </p>
+          ) : null}
+          {audienceFits ? (
+            <form method="post" action="/applications/new">
+              <CsrfField />
+              <input type="hidden" name="item" value={item.code} />
+              <p>
+                {t('applications.new.intro', {
+                  department: item.departmentName,
+                  days: item.promisedDays ?? '—',
+                })}
+              </p>
+              <button type="submit">{t('applications.new.start')}</button>
+            </form>
+          ) : (
+            <p>{t(`applications.audience.${item.audience}`)}</p>
+          )}
+        </>
       ),
-    });
-  });
+    };
+  };
+  const openItem = async (req: FastifyRequest, code: string) => {
+    const item = await deps.item(req.site.tenantId, code.slice(0, 40));
+    if (!item || !takesApplications(item))
+      throw new DomainError('not_found', 'applications.item_closed', { code });
+    return item;
+  };
+  app.get('/applications/new', { schema: hide, config: { access: 'account.self' } }, async (req, reply) =>
+    reply.page(newPage(req, await openItem(req, String((req.query as { item?: string }).item ?? '')))),
+  );
   app.post('/applications/new', { schema: hide, config: { access: 'account.self' } }, async (req, reply) => {
-    const a = await applications.start(auditContextOf(req), formValues(req.body).item ?? '');
-    return reply.redirect(`/account/applications/${a.publicId}`, 303);
+    const item = await openItem(req, formValues(req.body).item ?? '');
+    try {
+      const a = await applications.start(auditContextOf(req), item.code);
+      return reply.redirect(`/account/applications/${a.publicId}`, 303);
+    } catch (e) {
+      const d = toDomainError(e);
+      if (!d || (d.kind !== 'invalid' && d.kind !== 'forbidden')) throw e;
+      const first = d.fields[0];
+      const message = first ? req.t(first.code, first.params) : req.t(d.code, d.params);
+      return reply.page(newPage(req, item, message), ERROR_STATUS[d.kind]);
+    }
   });
 
   const List = (props: { items: Application[]; base: string }) => {
@@ -431,7 +466,12 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
         area: 'portal',
         title: t('applications.mine.title'),
         breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: t('applications.mine.title') }],
-        body: <List items={items} base="/account/applications" />,
+        body: (
+          <>
+            <h1>{t('applications.mine.title')}</h1>
+            <List items={items} base="/account/applications" />
+          </>
+        ),
       });
     },
   );
@@ -445,6 +485,7 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
       t,
       t('applications.window.title'),
       <>
+        <h1>{t('applications.window.title')}</h1>
         <h2>{t('applications.window.new')}</h2>
         <form method="post" action="/workbench/applications" novalidate>
           <CsrfField />

@@ -156,7 +156,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     code: '11330106002491018M00013112700099',
     name: '开办企业（一件事）',
     kind: 'licensing',
-    audience: 'enterprise',
+    // The company does not exist yet: its founder, a person, applies (an existing company may too).
+    audience: 'both',
     onlineDepth: 4,
     statutoryDays: 3,
     promisedDays: 1,

@@ -182,6 +182,7 @@ export function coverageHttp(fastify: FastifyInstance, deps: { items: ItemServic
         ],
         body: (
           <>
+            <h1>{title}</h1>
             <p>{t('services.coverage.intro')}</p>
             <CoverageChart site={f.site} />
             <CoverageTable rows={f.rows} site={f.site} />

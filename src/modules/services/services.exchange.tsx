@@ -218,9 +218,15 @@ export function servicesExchangeHttp(fastify: FastifyInstance, deps: ExchangeDep
   );
 
   const page = (t: Translate, body: VNode) =>
-    workbenchPage(t, t('services.exchange.title'), body, [
-      { href: '/workbench/services', label: t('services.workbench.title') },
-    ]);
+    workbenchPage(
+      t,
+      t('services.exchange.title'),
+      <>
+        <h1>{t('services.exchange.title')}</h1>
+        {body}
+      </>,
+      [{ href: '/workbench/services', label: t('services.workbench.title') }],
+    );
 
   app.get('/workbench/services/exchange', { config: access }, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;

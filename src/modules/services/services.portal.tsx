@@ -326,7 +326,7 @@ export function servicesPortalPages(
 ): void {
   const { items, search } = deps;
 
-  app.get('/services', { config: { access: 'public' } }, async (req, reply) => {
+  app.get('/services', { config: { access: 'public', publicCache: true } }, async (req, reply) => {
     const t = req.t;
     const query = readQuery(req.query as Record<string, string | undefined>);
     const tenantId = req.site.tenantId;
@@ -351,7 +351,12 @@ export function servicesPortalPages(
       title,
       column: column(t),
       breadcrumbs: [{ href: '/', label: t('nav.home') }, { label: title }],
-      body: <SearchPage query={query} found={found} departments={departments} />,
+      body: (
+        <>
+          <h1>{title}</h1>
+          <SearchPage query={query} found={found} departments={departments} />
+        </>
+      ),
     };
     return reply.page(page);
   });
@@ -385,28 +390,37 @@ export function servicesPortalPages(
         .send(pdf);
     });
 
-  app.get('/services/items/:code', { config: { access: 'public' } }, async (req, reply) => {
-    const t = req.t;
-    const item = await items.get(
-      { tenantId: req.site.tenantId, actor: req.actor },
-      (req.params as { code: string }).code,
-    );
-    const page: PageContent = {
-      area: 'portal',
-      title: item.name,
-      column: column(t),
-      article: {
+  app.get(
+    '/services/items/:code',
+    { config: { access: 'public', publicCache: true } },
+    async (req, reply) => {
+      const t = req.t;
+      const item = await items.get(
+        { tenantId: req.site.tenantId, actor: req.actor },
+        (req.params as { code: string }).code,
+      );
+      const page: PageContent = {
+        area: 'portal',
         title: item.name,
-        pubDate: (item.publishedAt ?? item.updatedAt).slice(0, 10),
-        source: item.departmentName,
-      },
-      breadcrumbs: [
-        { href: '/', label: t('nav.home') },
-        { href: '/services', label: t('services.portal.title') },
-        { label: item.name },
-      ],
-      body: <Guide item={item} extra={await deps.guideSection?.(req, item)} />,
-    };
-    return reply.page(page);
-  });
+        column: column(t),
+        article: {
+          title: item.name,
+          pubDate: (item.publishedAt ?? item.updatedAt).slice(0, 10),
+          source: item.departmentName,
+        },
+        breadcrumbs: [
+          { href: '/', label: t('nav.home') },
+          { href: '/services', label: t('services.portal.title') },
+          { label: item.name },
+        ],
+        body: (
+          <>
+            <h1>{item.name}</h1>
+            <Guide item={item} extra={await deps.guideSection?.(req, item)} />
+          </>
+        ),
+      };
+      return reply.page(page);
+    },
+  );
 }

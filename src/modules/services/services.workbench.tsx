@@ -390,6 +390,7 @@ export function servicesWorkbenchPages(app: FastifyInstance, deps: WorkbenchDeps
         t,
         existing ? existing.name : t('services.item.new'),
         <>
+          <h1>{existing ? existing.name : t('services.item.new')}</h1>
           {existing ? <SavedNotice /> : null}
           {existing ? <StatusForms item={existing} /> : null}
           <ItemEditor
@@ -447,7 +448,10 @@ export function servicesWorkbenchPages(app: FastifyInstance, deps: WorkbenchDeps
       workbenchPage(
         req.t,
         req.t('services.workbench.title'),
-        <ItemList items={r.items} total={r.total} offset={offset} status={status ?? ''} />,
+        <>
+          <h1>{req.t('services.workbench.title')}</h1>
+          <ItemList items={r.items} total={r.total} offset={offset} status={status ?? ''} />
+        </>,
       ),
     );
   });

@@ -28,6 +28,7 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
     assert.match(footer, /主办单位：/);
     assert.deepEqual(await page.locator('nav.main-nav a').allTextContents(), [
       '首页',
+      '网上办事',
       '机构设置',
       '行政区划',
       '开放接口',
@@ -40,6 +41,7 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.deepEqual(await page.locator('nav.main-nav a').allTextContents(), [
       'Home',
+      'Online services',
       'Departments',
       'Administrative divisions',
       'API',

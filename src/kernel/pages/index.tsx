@@ -11,6 +11,8 @@ import type { Locale, Translate } from '../i18n/index.ts';
 import type { Permission } from '../policy/index.ts';
 
 /** What a page needs to know about the site it is on (the tenant running it). */
+export { RateBars, rateColor, type RateBar } from './rate-bars.tsx';
+
 export interface SiteInfo {
   tenantId: string;
   name: string;

@@ -4,56 +4,27 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Translate } from '../../kernel/i18n/index.ts';
-import { Field, usePage, workbenchPage } from '../../kernel/pages/index.tsx';
+import { Field, usePage, workbenchPage, RateBars } from '../../kernel/pages/index.tsx';
 import { LEVELS } from './evaluation.ts';
 import type { DepartmentFigures } from './evaluation.service.ts';
 import { namedFigures, periodOf, type EvaluationHttpDeps } from './evaluation.routes.ts';
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
-/**
- * A horizontal bar chart of 好评率 by department (SVG; the figures are in the text and in the table
- * below too). Its natural size is in its attributes and the stylesheet shrinks it on narrow screens:
- * the Content-Security-Policy refuses inline style attributes.
- */
 function GoodRateChart(props: { rows: DepartmentFigures[]; names: Map<number, string> }) {
   const { t } = usePage();
   const rows = props.rows.filter((r) => r.goodRate !== null);
   if (rows.length === 0) return <p class="muted">{t('evaluation.stats.none')}</p>;
-  const bar = 22;
-  const label = 190;
-  const width = 560;
-  const height = rows.length * (bar + 8) + 10;
   return (
-    <figure class="chart">
-      <svg
-        role="img"
-        aria-labelledby="good-rate-title"
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
-        height={height}
-      >
-        <title id="good-rate-title">{t('evaluation.stats.chart_title')}</title>
-        {rows.map((r, i) => {
-          const y = 5 + i * (bar + 8);
-          const rate = r.goodRate ?? 0;
-          const w = Math.max(1, (width - label - 60) * rate);
-          const color = rate >= 0.95 ? '#2e7d32' : rate >= 0.8 ? '#a66300' : '#b3261e';
-          return (
-            <g>
-              <text x={label - 6} y={y + bar * 0.7} text-anchor="end" font-size="13">
-                {props.names.get(r.departmentId) ?? `#${r.departmentId}`}
-              </text>
-              <rect x={label} y={y} width={w} height={bar} fill={color} />
-              <text x={label + w + 6} y={y + bar * 0.7} font-size="13">
-                {pct(r.goodRate)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption>{t('evaluation.stats.chart_caption')}</figcaption>
-    </figure>
+    <RateBars
+      id="good-rate-title"
+      title={t('evaluation.stats.chart_title')}
+      caption={t('evaluation.stats.chart_caption')}
+      bars={rows.map((r) => ({
+        label: props.names.get(r.departmentId) ?? `#${r.departmentId}`,
+        rate: r.goodRate,
+      }))}
+    />
   );
 }
 

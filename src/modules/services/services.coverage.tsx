@@ -12,7 +12,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { usePage } from '../../kernel/pages/index.tsx';
+import { usePage, RateBars } from '../../kernel/pages/index.tsx';
 import type { Item } from './catalogue.ts';
 import type { ItemService } from './item.service.ts';
 
@@ -46,51 +46,22 @@ export function coverageOf(items: Item[], departmentId: number | null, name: str
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
-/** Bars of the share of each function for the site (SVG, the figures in the table as text too). */
+/** Bars of the share of each function for the site (the figures are in the table too). */
 function CoverageChart(props: { site: Coverage }) {
   const { t } = usePage();
-  const bar = 22;
-  const label = 110;
-  const width = 520;
-  const rows = [
-    ...FUNCTIONS.map((f) => [t(`services.function.${f}`), props.site.rates[f]] as const),
-    [t('services.coverage.all'), props.site.all] as const,
+  const bars = [
+    ...FUNCTIONS.map((f) => ({ label: t(`services.function.${f}`), rate: props.site.rates[f] })),
+    { label: t('services.coverage.all'), rate: props.site.all },
   ];
-  const height = rows.length * (bar + 8) + 10;
   return (
-    <figure class="chart">
-      <svg
-        role="img"
-        aria-labelledby="coverage-title"
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
-        height={height}
-      >
-        <title id="coverage-title">{t('services.coverage.chart_title')}</title>
-        {rows.map(([name, rate], i) => {
-          const y = 5 + i * (bar + 8);
-          const w = Math.max(1, (width - label - 70) * (rate ?? 0));
-          return (
-            <g>
-              <text x={label - 6} y={y + bar * 0.7} text-anchor="end" font-size="13">
-                {name}
-              </text>
-              <rect
-                x={label}
-                y={y}
-                width={w}
-                height={bar}
-                fill={(rate ?? 0) >= 0.9 ? '#2e7d32' : '#1f5fa8'}
-              />
-              <text x={label + w + 6} y={y + bar * 0.7} font-size="13">
-                {pct(rate)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption>{t('services.coverage.chart_caption')}</figcaption>
-    </figure>
+    <RateBars
+      id="coverage-title"
+      title={t('services.coverage.chart_title')}
+      caption={t('services.coverage.chart_caption')}
+      bars={bars}
+      labelWidth={110}
+      color={(rate) => (rate >= 0.9 ? '#2e7d32' : '#1f5fa8')}
+    />
   );
 }
 

@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { invalidFields } from '../../kernel/errors.ts';
-import { Field, Pagination, usePage, workbenchPage } from '../../kernel/pages/index.tsx';
+import { Field, Pagination, usePage, workbenchPage, RateBars } from '../../kernel/pages/index.tsx';
 import type { DepartmentRef } from './case.service.ts';
 import { chinaDate, dueDay, endOfChinaDay, startOfChinaDay, type Light } from './deadline.ts';
 import { LightTag } from './case.workbench.tsx';
@@ -33,49 +33,20 @@ function periodOf(
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
-/**
- * A horizontal bar chart of the on-time rate by department (SVG, with the figures as text too). Its
- * natural size is in its attributes and the stylesheet shrinks it to narrow screens: the
- * Content-Security-Policy refuses inline style attributes.
- */
 function OnTimeChart(props: { rows: DepartmentFigures[]; names: Map<number, string> }) {
   const { t } = usePage();
   const rows = props.rows.filter((r) => r.onTimeRate !== null);
   if (rows.length === 0) return <p class="muted">{t('workflow.supervision.no_rate')}</p>;
-  const bar = 22;
-  const label = 190;
-  const width = 560;
-  const height = rows.length * (bar + 8) + 10;
   return (
-    <figure class="chart">
-      <svg
-        role="img"
-        aria-labelledby="ontime-title"
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
-        height={height}
-      >
-        <title id="ontime-title">{t('workflow.supervision.chart_title')}</title>
-        {rows.map((r, i) => {
-          const y = 5 + i * (bar + 8);
-          const w = Math.max(1, (width - label - 60) * (r.onTimeRate ?? 0));
-          const color =
-            (r.onTimeRate ?? 0) >= 0.95 ? '#2e7d32' : (r.onTimeRate ?? 0) >= 0.8 ? '#a66300' : '#b3261e';
-          return (
-            <g>
-              <text x={label - 6} y={y + bar * 0.7} text-anchor="end" font-size="13">
-                {props.names.get(r.departmentId) ?? `#${r.departmentId}`}
-              </text>
-              <rect x={label} y={y} width={w} height={bar} fill={color} />
-              <text x={label + w + 6} y={y + bar * 0.7} font-size="13">
-                {pct(r.onTimeRate)}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption>{t('workflow.supervision.chart_caption')}</figcaption>
-    </figure>
+    <RateBars
+      id="ontime-title"
+      title={t('workflow.supervision.chart_title')}
+      caption={t('workflow.supervision.chart_caption')}
+      bars={rows.map((r) => ({
+        label: props.names.get(r.departmentId) ?? `#${r.departmentId}`,
+        rate: r.onTimeRate,
+      }))}
+    />
   );
 }
 

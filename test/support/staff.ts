@@ -67,6 +67,18 @@ function sessionCookieOf(setCookie: string | string[] | undefined): string {
   return c.split(';')[0]!;
 }
 
+/** Signs an existing account in through the API (a demo login, say); the cookie header to send. */
+export async function signIn(yiwang: Yiwang, username: string, password: string): Promise<string> {
+  const res = await yiwang.app.inject({
+    method: 'POST',
+    url: '/api/v1/session',
+    payload: { username, password },
+  });
+  if (res.statusCode !== 200)
+    throw new Error(`sign-in of ${username} answered ${res.statusCode}: ${res.body}`);
+  return sessionCookieOf(res.headers['set-cookie']);
+}
+
 /**
  * A staff member holding `roles` in `divisionCode` (default: the demo site's province), signed in.
  * `host` is the host name to log in on: the site's own, when `tenantId` is not the default site.

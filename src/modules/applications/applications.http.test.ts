@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { signInStaff } from '../../../test/support/staff.ts';
+import { signIn, signInStaff } from '../../../test/support/staff.ts';
 import { DEMO_ACCOUNTS } from '../../app.ts';
 import { SAMPLES } from '../../kernel/files/sample-files.ts';
 
@@ -34,18 +34,7 @@ describe('applications over HTTP: online, at a window, in pages', () => {
   const cookies: Record<string, string> = {};
   const api = (who: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     y.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
-  const login = async (username: string, password: string) => {
-    const res = await y.app.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { username, password },
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    return [res.headers['set-cookie']]
-      .flat()
-      .find((c) => c?.startsWith('yw_session='))!
-      .split(';')[0]!;
-  };
+  const login = (username: string, password: string) => signIn(y, username, password);
   /** Multipart with the CSRF token as a header (as the API's clients send it). */
   const upload = async (who: string, url: string, content: Buffer, filename: string) => {
     const page = await api(who, 'GET', '/account');

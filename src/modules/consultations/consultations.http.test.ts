@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { signInStaff } from '../../../test/support/staff.ts';
+import { signIn, signInStaff } from '../../../test/support/staff.ts';
 import { DEMO_ACCOUNTS } from '../../app.ts';
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { Item } from '../services/index.ts';
@@ -31,15 +31,7 @@ describe('consultations (网上咨询) over HTTP and in pages', () => {
       headers: who ? { cookie: cookies[who]! } : {},
       ...(payload ? { payload } : {}),
     });
-  const login = async (username: string, password: string) => {
-    const res = await y.app.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { username, password },
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    return `yw_session=${res.cookies.find((c) => c.name === 'yw_session')!.value}`;
-  };
+  const login = (username: string, password: string) => signIn(y, username, password);
   const ask = (who: string, question: string, code = item.code) =>
     api(who, 'POST', `/api/v1/services/items/${code}/questions`, { question });
   const itemNamed = async (name: string) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { acting, actor } from '../../../test/support/actors.ts';
-import { signInStaff } from '../../../test/support/staff.ts';
+import { signIn, signInStaff } from '../../../test/support/staff.ts';
 import { DEMO_ACCOUNTS, DEMO_STAFF } from '../../app.ts';
 import { systemContext } from '../../kernel/audit/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
@@ -29,18 +29,7 @@ describe('好差评 over HTTP (API and pages)', () => {
   let y: TestApp;
   const cookies: Record<string, string> = {};
   let civilAffairs = 0;
-  const login = async (username: string, password: string) => {
-    const res = await y.app.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { username, password },
-    });
-    assert.equal(res.statusCode, 200, res.body);
-    return [res.headers['set-cookie']]
-      .flat()
-      .find((x) => x?.startsWith('yw_session='))!
-      .split(';')[0]!;
-  };
+  const login = (username: string, password: string) => signIn(y, username, password);
   const api = (who: string, method: 'GET' | 'POST', url: string, payload?: object) =>
     y.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
   const act = async (who: string, number: string, task: number, name: string, input: object = {}) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { signInStaff } from '../../../test/support/staff.ts';
+import { signInStaff, signIn } from '../../../test/support/staff.ts';
 import { DEMO_STAFF } from '../../app.ts';
 import type { ItemInput } from './catalogue.ts';
 
@@ -89,15 +89,7 @@ describe('the service catalogue over HTTP (API and pages)', () => {
       })
     ).cookie;
     const head = DEMO_STAFF.find((s) => s.username === 'demo.head')!;
-    const res = await y.app.inject({
-      method: 'POST',
-      url: '/api/v1/session',
-      payload: { username: head.username, password: head.password },
-    });
-    cookies.head = [res.headers['set-cookie']]
-      .flat()
-      .find((c) => c?.startsWith('yw_session='))!
-      .split(';')[0]!;
+    cookies.head = await signIn(y, head.username, head.password);
   });
   after(() => y.drop());
 

@@ -160,7 +160,12 @@ export function spawnYiwang(
     ...('dataDir' in db ? { DATA_DIR: db.dataDir } : { DATABASE_URL: db.databaseUrl }),
     ...extraEnv,
   });
-  return spawnProcess(name, process.execPath, ['bin/yiwang.js', 'start'], env);
+  // BENCH_CPU_PROF_DIR: the server writes a V8 CPU profile there when it stops (open it in Chrome's
+  // DevTools), to see where a figure's time goes.
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  return spawnProcess(name, process.execPath, [...profile, 'bin/yiwang.js', 'start'], env);
 }
 
 /** A port nobody listens on right now (asked of the kernel, then released). */

@@ -181,10 +181,13 @@ describe('yiwang audit archive, verify-archive', () => {
 });
 
 describe('yiwang keys rotate', () => {
-  it('re-encrypts the seeded ID numbers with the new key, then finds nothing left to do', () => {
+  it("re-encrypts every module's ciphertexts with the new key, then finds nothing left to do", async () => {
+    const { openDatabase } = await import('../src/kernel/db/index.ts');
+    const { Sm4Keyring } = await import('../src/kernel/crypto/index.ts');
     const dir = mkdtempSync(path.join(tmpdir(), 'yw-keys-'));
     const data = path.join(dir, 'data');
     const oldKey = 'k1:00112233445566778899aabbccddeeff';
+    const newKey = 'k2:ffeeddccbbaa99887766554433221100';
     const run = (keys: string, ...args: string[]) =>
       spawnSync(process.execPath, ['bin/yiwang.js', ...args], {
         encoding: 'utf8',
@@ -198,14 +201,103 @@ describe('yiwang keys rotate', () => {
         },
         timeout: 120_000,
       });
+    const keyring = (keys: string) => {
+      const [id, hex] = keys.split(':') as [string, string];
+      return new Sm4Keyring([{ id, key: Buffer.from(hex, 'hex') }], id);
+    };
     assert.equal(run(oldKey, 'seed').status, 0);
-    const both = `${oldKey},k2:ffeeddccbbaa99887766554433221100`;
+    // Beside the seeded accounts: a walk-in application, and a licence with its department's key.
+    const old = keyring(oldKey);
+    const open = () => openDatabase({ pgliteDir: path.join(data, 'pgdata') });
+    let db = await open();
+    await db.kysely
+      .insertInto('applications.application')
+      .values({
+        tenant_id: '330000',
+        public_id: 'walkInApplication01',
+        item_code: 'demo.item',
+        item_name: '演示事项',
+        applicant_kind: 'person',
+        applicant_name: '窗口申请人',
+        applicant_id_number: old.encrypt('33010619900101123X'),
+        intake_account_id: 1,
+      })
+      .execute();
+    await db.kysely
+      .insertInto('licences.signing_key')
+      .values({
+        tenant_id: '330000',
+        key_id: '0123456789abcdef',
+        department_id: 1,
+        public_key: `04${'a'.repeat(128)}`,
+        private_key_enc: old.encrypt('-----BEGIN PRIVATE KEY-----'),
+        status: 'current',
+        created_at: new Date(),
+        created_by: 'test',
+      })
+      .execute();
+    await db.kysely
+      .insertInto('licences.licence')
+      .values({
+        tenant_id: '330000',
+        id: 'AAAAAAAAAAAAAAAAAAAAAA',
+        type_code: 'JY',
+        type_name: '食品经营许可证',
+        department_id: 1,
+        issuer_name: '西湖区市场监督管理局',
+        issuer_division: '330106',
+        holder_kind: 'person',
+        holder_name: '张演示',
+        holder_id_enc: old.encrypt('110101199003074514'),
+        fields: JSON.stringify([]),
+        valid_from: '2026-01-01',
+        issued_at: new Date(),
+        issued_by: 'test',
+        key_id: '0123456789abcdef',
+        signature: 'x',
+        digest: '0'.repeat(64),
+      })
+      .execute();
+    await db.close();
+
+    const both = `${oldKey},${newKey}`;
     const first = run(both, 'keys', 'rotate');
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /^keys rotated to k2: [1-9]\d* value\(s\) re-encrypted in \d+ account\(s\)/);
-    assert.match(run(both, 'keys', 'rotate').stdout, /^keys rotated to k2: 0 value\(s\) re-encrypted/);
+    assert.match(first.stdout, /^identity: +[1-9]\d* value\(s\) re-encrypted in [1-9]\d* row\(s\)$/m);
+    assert.match(first.stdout, /^applications: 1 value\(s\) re-encrypted in 1 row\(s\)$/m);
+    assert.match(first.stdout, /^licences: +2 value\(s\) re-encrypted in 2 row\(s\)$/m);
+    assert.match(
+      first.stdout,
+      /\nkeys rotated to k2: [1-9]\d* value\(s\) re-encrypted in [1-9]\d* row\(s\), [\d.]+ s\n$/,
+    );
+    const second = run(both, 'keys', 'rotate');
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout.match(/ 0 value\(s\) re-encrypted/g)?.length, 4, second.stdout);
+
+    // Every ciphertext of every module now reads with the new key alone.
+    const fresh = keyring(newKey);
+    db = await open();
+    const values = [
+      ...(await db.kysely.selectFrom('identity.account').select('id_number_enc as v').execute()),
+      ...(await db.kysely
+        .selectFrom('applications.application')
+        .select('applicant_id_number as v')
+        .execute()),
+      ...(await db.kysely.selectFrom('licences.signing_key').select('private_key_enc as v').execute()),
+      ...(await db.kysely.selectFrom('licences.licence').select('holder_id_enc as v').execute()),
+    ]
+      .map((r) => r.v)
+      .filter((v): v is string => v !== null);
+    await db.close();
+    assert.ok(values.every((v) => Sm4Keyring.keyIdOf(v) === 'k2'));
+    const plain = values.map((v) => fresh.decrypt(v));
+    assert.deepEqual(plain.slice(-3), [
+      '33010619900101123X',
+      '-----BEGIN PRIVATE KEY-----',
+      '110101199003074514',
+    ]);
     // The old key can go once nothing uses it; the data still reads (verify seals and checks the chain).
-    const verify = run('k2:ffeeddccbbaa99887766554433221100', 'audit', 'verify');
+    const verify = run(newKey, 'audit', 'verify');
     assert.equal(verify.status, 0, verify.stderr);
   });
 

@@ -8,6 +8,9 @@ import { SingleBar, Presets } from 'cli-progress';
 import { buildApp, DEMO_ACCOUNTS, DEMO_STAFF, openConfiguredDatabase, VERSION } from '../app.ts';
 import { SYSTEM_ROLES } from '../kernel/policy/index.ts';
 import { rotatePersonalDataKeys } from '../modules/identity/index.ts';
+import { rotateApplicationKeys } from '../modules/applications/index.ts';
+import { rotateLicenceKeys } from '../modules/licences/index.ts';
+import { Sm4Keyring, type RotationResult } from '../kernel/crypto/index.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
 import {
   archiveAudit,
@@ -265,23 +268,46 @@ workflow
 const keys = program.command('keys').description('the SM4 keys of personal data (密钥)');
 keys
   .command('rotate')
-  .description('re-encrypt personal data still under an older key in PII_KEYS with PII_KEY_CURRENT')
+  .description(
+    're-encrypt personal data still under an older key in PII_KEYS with PII_KEY_CURRENT, module by module',
+  )
   .action(async () => {
     const cfg = config();
     const db = await openConfiguredDatabase(cfg);
     await migrate(db);
-    const bar = progressBar('re-encrypting');
+    const keyring = new Sm4Keyring(cfg.piiKeys, cfg.piiKeyCurrent);
+    // Every module that keeps SM4 ciphertexts rotates its own tables; none reads another's.
+    type Rotate = (onProgress: (done: number, total: number) => void) => Promise<RotationResult>;
+    const rotations: [string, Rotate][] = [
+      ['identity', (p) => rotatePersonalDataKeys(db, cfg, p)],
+      ['applications', (p) => rotateApplicationKeys(db, keyring, p)],
+      ['licences', (p) => rotateLicenceKeys(db, keyring, p)],
+    ];
+    const width = Math.max(...rotations.map(([name]) => name.length));
     const started = Date.now();
-    try {
-      const r = await rotatePersonalDataKeys(db, cfg, (done, total) => bar.update('accounts', done, total));
-      bar.stop();
+    const sum = { scanned: 0, reencrypted: 0 };
+    for (const [name, rotate] of rotations) {
+      const bar = progressBar(name.padEnd(width));
+      let r: RotationResult;
+      try {
+        r = await rotate((done, total) => bar.update('rows', done, total));
+        bar.stop();
+      } catch (e) {
+        bar.stop();
+        await db.close();
+        // Each batch commits: the modules before this one, and its batches so far, stay rotated.
+        fail(`keys rotate stopped in ${name}: ${(e as Error).message}; run it again once that is fixed`);
+      }
+      sum.scanned += r.scanned;
+      sum.reencrypted += r.reencrypted;
       process.stdout.write(
-        `keys rotated to ${cfg.piiKeyCurrent}: ${r.reencrypted} value(s) re-encrypted in ${r.scanned} account(s), ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `${`${name}:`.padEnd(width + 1)} ${r.reencrypted} value(s) re-encrypted in ${r.scanned} row(s)\n`,
       );
-    } finally {
-      bar.stop();
-      await db.close();
     }
+    await db.close();
+    process.stdout.write(
+      `keys rotated to ${cfg.piiKeyCurrent}: ${sum.reencrypted} value(s) re-encrypted in ${sum.scanned} row(s), ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   });
 
 const audit = program.command('audit').description('the tamper-evident audit chain (审计日志)');

@@ -29,6 +29,14 @@ export {
   type Sm2PublicKey,
 } from './sm2.ts';
 export { canonicalJson, CanonicalJsonError } from './canonical.ts';
+export {
+  reencryptTables,
+  ROTATION_BATCH,
+  type CipherRow,
+  type CipherTable,
+  type Ciphertexts,
+  type RotationResult,
+} from './rotation.ts';
 
 export function sm3(data: string | Buffer): string {
   return createHash('sm3').update(data).digest('hex');

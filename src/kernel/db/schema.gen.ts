@@ -26,6 +26,7 @@ export interface ApplicationsApplication {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   submitted_at: Date | null;
+  idempotency_key: string | null;
 }
 
 export interface ApplicationsMaterialFile {

@@ -76,6 +76,24 @@ export function createLocalBlobStore(dir: string): LocalBlobStore {
     return s?.isFile() ? { size: s.size } : null;
   }
 
+  // Directories made once stay made: asking the filesystem again on every upload costs a system call
+  // each (two per file). One removed behind our back is made again when a write meets ENOENT.
+  const madeDirs = new Set<string>();
+  async function ensureDir(dir: string): Promise<void> {
+    if (madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    madeDirs.add(dir);
+  }
+  async function retryingMissingDir<T>(dir: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !madeDirs.delete(dir)) throw e;
+      await ensureDir(dir);
+      return await op();
+    }
+  }
+
   async function openExisting(digest: string): Promise<FileHandle> {
     try {
       return await open(pathOf(digest), 'r');
@@ -89,21 +107,21 @@ export function createLocalBlobStore(dir: string): LocalBlobStore {
     dir: root,
 
     async put(input, limits) {
-      await mkdir(tmpDir, { recursive: true, mode: DIR_MODE });
+      await ensureDir(tmpDir);
       const tmp = path.join(tmpDir, `${randomUUID()}.part`);
-      const handle = await open(tmp, 'wx+', FILE_MODE);
+      const handle = await retryingMissingDir(tmpDir, () => open(tmp, 'wx+', FILE_MODE));
       let kept = false;
       try {
         const { digest, size, mediaType } = await writeChecked(input, handle, limits);
         await handle.sync();
         await handle.close();
         const target = pathOf(digest);
-        await mkdir(path.dirname(target), { recursive: true, mode: DIR_MODE });
+        await ensureDir(path.dirname(target));
         const existing = await stat(target).catch(() => null);
         // Same name, same size: the same content already stored (dedup). A different size means a
         // damaged copy, which the fresh one replaces; rename is atomic, so readers see one or the other.
         if (existing?.size !== size) {
-          await rename(tmp, target);
+          await retryingMissingDir(path.dirname(target), () => rename(tmp, target));
           kept = true;
           await syncDir(path.dirname(target));
         }

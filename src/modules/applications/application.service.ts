@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
 import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
-import type { Database } from '../../kernel/db/index.ts';
-import { conflict, DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
+import { isUniqueViolation, type Database } from '../../kernel/db/index.ts';
+import { conflict, DomainError, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
 import type { UploadedFile } from '../../kernel/files/index.ts';
 import { validateForm, type AddressScope } from '../../kernel/forms/index.ts';
 import { checkCitizenId, checkCreditCode } from '../../kernel/identifiers/index.ts';
@@ -55,6 +55,38 @@ function mayTouch(actor: Actor | null | undefined, a: store.ApplicationRow): boo
   return actor.kind !== 'staff' && a.applicant.accountId === actor.accountId;
 }
 
+const asMaterialFile = (materialKey: string, f: UploadedFile) => ({
+  materialKey,
+  digest: f.digest,
+  fileName: f.filename.slice(0, 200),
+  mediaType: f.mediaType,
+  size: f.size,
+});
+
+/** The case an application opens: on the item's process, with its materials attached. */
+function caseFor(
+  item: Item,
+  a: Pick<store.ApplicationRow, 'data' | 'intake' | 'applicant'>,
+  files: store.MaterialFile[] | ReturnType<typeof asMaterialFile>[],
+) {
+  const nameOf = (key: string) => item.materials.find((m) => m.key === key)?.name ?? key;
+  return {
+    definition: item.processCode!,
+    title: item.name,
+    data: a.data,
+    division: item.divisionCode,
+    applicant: a.intake ? a.applicant : undefined,
+    attachments: files.map((f) => ({
+      digest: f.digest,
+      filename: `${nameOf(f.materialKey)}：${f.fileName}`,
+      size: f.size,
+      mediaType: f.mediaType,
+    })),
+  };
+}
+
+const MAX_DATA_CHARS = 100_000;
+
 export function createApplicationService(db: Database, ports: ApplicationPorts) {
   async function openItem(tenantId: string, code: string, online: boolean): Promise<Item> {
     const item = await ports.item(tenantId, code);
@@ -71,6 +103,42 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
     return a;
   }
 
+  /** The applicant (a person or enterprise account, never staff) and the item, open to them online. */
+  async function applyingOnline(ctx: AuditContext, itemCode: string) {
+    authorizeActing(ctx, 'account.self');
+    const actor = ctx.actor;
+    if (!actor || actor.kind === 'staff') throw new DomainError('forbidden', 'applications.applicants_only');
+    const item = await openItem(ctx.tenantId, itemCode, true);
+    if (item.audience !== 'both' && item.audience !== actor.kind)
+      throw invalidFields([{ field: 'item', code: `applications.audience.${item.audience}` }]);
+    return { actor: actor as Actor & { kind: 'person' | 'enterprise' }, item };
+  }
+
+  /**
+   * Everything wrong with an application at once, so the applicant fixes it in one go: the form's
+   * fields as the item's form checks them, then each required material not given (those the
+   * government already holds excepted).
+   */
+  async function problemsOf(
+    tenantId: string,
+    item: Item,
+    data: Record<string, unknown>,
+    given: readonly { materialKey: string }[],
+  ): Promise<FieldProblem[]> {
+    const problems = item.form
+      ? (await validateForm(item.form, data, { from: 'api', divisions: ports.addressScope(tenantId) }))
+          .problems
+      : [];
+    for (const m of item.materials)
+      if (m.required && m.heldBy === '' && !given.some((f) => f.materialKey === m.key))
+        problems.push({
+          field: `materials/${m.key}`,
+          code: 'applications.material_missing',
+          params: { name: m.name },
+        });
+    return problems;
+  }
+
   const draftOnly = (a: store.ApplicationRow) => {
     if (a.status !== 'draft')
       throw conflict('applications.already_submitted', { number: a.caseNumber ?? '' });
@@ -79,13 +147,7 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
   return {
     /** An applicant starts an application for an item that takes them online. */
     async start(ctx: AuditContext, itemCode: string): Promise<Application> {
-      authorizeActing(ctx, 'account.self');
-      const actor = ctx.actor;
-      if (!actor || actor.kind === 'staff')
-        throw new DomainError('forbidden', 'applications.applicants_only');
-      const item = await openItem(ctx.tenantId, itemCode, true);
-      if (item.audience !== 'both' && item.audience !== actor.kind)
-        throw invalidFields([{ field: 'item', code: `applications.audience.${item.audience}` }]);
+      const { actor, item } = await applyingOnline(ctx, itemCode);
       return db.kysely.transaction().execute(async (tx) => {
         const a = await store.insertApplication(tx, ctx.tenantId, {
           publicId: randomBytes(12).toString('base64url'),
@@ -188,7 +250,7 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
     async saveData(ctx: AuditContext, publicId: string, data: Record<string, unknown>): Promise<void> {
       const a = await load(ctx, publicId);
       draftOnly(a);
-      if (JSON.stringify(data).length > 100_000)
+      if (JSON.stringify(data).length > MAX_DATA_CHARS)
         throw invalidFields([{ field: 'data', code: 'applications.data_too_large' }]);
       await store.saveData(db.kysely, ctx.tenantId, a.id, data);
     },
@@ -206,16 +268,12 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
     async addFiles(ctx: AuditContext, publicId: string, materialKey: string, files: UploadedFile[]) {
       const { application: a } = await this.checkMaterial(ctx, publicId, materialKey);
       if (files.length === 0) throw invalidFields([{ field: 'file', code: 'errors.field_required' }]);
-      await db.kysely.transaction().execute(async (tx) => {
-        for (const f of files)
-          await store.addFile(tx, ctx.tenantId, a.id, {
-            materialKey,
-            digest: f.digest,
-            fileName: f.filename.slice(0, 200),
-            mediaType: f.mediaType,
-            size: f.size,
-          });
-      });
+      await store.addFiles(
+        db.kysely,
+        ctx.tenantId,
+        a.id,
+        files.map((f) => asMaterialFile(materialKey, f)),
+      );
     },
 
     async removeFile(ctx: AuditContext, publicId: string, materialKey: string, digest: string) {
@@ -234,61 +292,109 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
       if (a.status === 'submitted') return { caseNumber: a.caseNumber!, created: false };
       const item = await openItem(ctx.tenantId, a.itemCode, a.intake === null);
       const files = await store.filesOf(db.kysely, ctx.tenantId, a.id);
-      const missing = item.materials.filter(
-        (m) => m.required && m.heldBy === '' && !files.some((f) => f.materialKey === m.key),
-      );
-      // Everything that is wrong at once: the form's fields, then the materials.
-      const problems = item.form
-        ? (
-            await validateForm(item.form, a.data, {
-              from: 'api',
-              divisions: ports.addressScope(ctx.tenantId),
-            })
-          ).problems
-        : [];
-      for (const m of missing)
-        problems.push({
-          field: `materials/${m.key}`,
-          code: 'applications.material_missing',
-          params: { name: m.name },
-        });
+      const problems = await problemsOf(ctx.tenantId, item, a.data, files);
       if (problems.length > 0) throw invalidFields(problems, 'applications.incomplete');
-      const nameOf = (key: string) => item.materials.find((m) => m.key === key)?.name ?? key;
       try {
-        const view = await ports.cases.create(
-          ctx,
-          {
-            definition: item.processCode!,
-            title: item.name,
-            data: a.data,
-            division: item.divisionCode,
-            applicant: a.intake ? a.applicant : undefined,
-            attachments: files.map((f) => ({
-              digest: f.digest,
-              filename: `${nameOf(f.materialKey)}：${f.fileName}`,
-              size: f.size,
-              mediaType: f.mediaType,
-            })),
+        const view = await ports.cases.create(ctx, caseFor(item, a, files), {
+          within: async (tx, opened) => {
+            if ((await store.markSubmitted(tx, ctx.tenantId, a.id, opened.number)) === 0)
+              throw conflict('applications.already_submitted', { number: '' });
+            await appendAudit(tx, ctx, {
+              action: 'applications.application_submitted',
+              objectType: 'application',
+              objectId: a.publicId,
+              detail: { case: opened.number, item: item.code },
+            });
           },
-          {
-            within: async (tx, opened) => {
-              if ((await store.markSubmitted(tx, ctx.tenantId, a.id, opened.number)) === 0)
-                throw conflict('applications.already_submitted', { number: '' });
-              await appendAudit(tx, ctx, {
-                action: 'applications.application_submitted',
-                objectType: 'application',
-                objectId: a.publicId,
-                detail: { case: opened.number, item: item.code },
-              });
-            },
-          },
-        );
+        });
         return { caseNumber: view.number, created: true };
       } catch (e) {
         // Submitted meanwhile (another tab): that submission's case is this one's.
         if (e instanceof DomainError && e.code === 'applications.already_submitted') {
           const now = await load(ctx, publicId);
           if (now.caseNumber) return { caseNumber: now.caseNumber, created: false };
+        }
+        throw e;
+      }
+    },
+
+    /**
+     * An application made and submitted in one request (an API client: a mobile app, a self-service
+     * terminal, another government system): the form's answers and the files for its materials
+     * together, checked as a submission is, and written with the case in the transaction that opens
+     * it — there is never a draft. A retry with the same Idempotency-Key gets the first attempt's case.
+     */
+    async submitAtOnce(
+      ctx: AuditContext,
+      input: {
+        item: string;
+        data: Record<string, unknown>;
+        /** each stored file, under the key of the material it is given for */
+        files: readonly (UploadedFile & { materialKey: string })[];
+        idempotencyKey: string | null;
+      },
+    ): Promise<{ id: string; caseNumber: string; created: boolean }> {
+      const { actor, item } = await applyingOnline(ctx, input.item);
+      const earlier = async () => {
+        const a =
+          input.idempotencyKey === null
+            ? undefined
+            : await store.findByIdempotencyKey(
+                db.kysely,
+                ctx.tenantId,
+                actor.accountId,
+                input.idempotencyKey,
+              );
+        return a && { id: a.publicId, caseNumber: a.caseNumber!, created: false };
+      };
+      const before = await earlier();
+      if (before) return before;
+      const problems: FieldProblem[] = [];
+      if (JSON.stringify(input.data).length > MAX_DATA_CHARS)
+        problems.push({ field: 'data', code: 'applications.data_too_large' });
+      for (const f of input.files)
+        if (!item.materials.some((m) => m.key === f.materialKey))
+          problems.push({
+            field: `materials/${f.materialKey}`,
+            code: 'applications.material_unknown',
+            params: { key: f.materialKey },
+          });
+      problems.push(...(await problemsOf(ctx.tenantId, item, input.data, input.files)));
+      if (problems.length > 0) throw invalidFields(problems, 'applications.incomplete');
+      const files = input.files.map((f) => asMaterialFile(f.materialKey, f));
+      const applicant = { kind: actor.kind, accountId: actor.accountId, name: actor.name };
+      const publicId = randomBytes(12).toString('base64url');
+      try {
+        const view = await ports.cases.create(
+          ctx,
+          caseFor(item, { data: input.data, intake: null, applicant }, files),
+          {
+            within: async (tx, opened) => {
+              const id = await store.insertSubmitted(tx, ctx.tenantId, {
+                publicId,
+                itemCode: item.code,
+                itemName: item.name,
+                applicant,
+                data: input.data,
+                caseNumber: opened.number,
+                idempotencyKey: input.idempotencyKey,
+              });
+              await store.addFiles(tx, ctx.tenantId, id, files);
+              await appendAudit(tx, ctx, {
+                action: 'applications.application_submitted',
+                objectType: 'application',
+                objectId: publicId,
+                detail: { case: opened.number, item: item.code, oneRequest: true },
+              });
+            },
+          },
+        );
+        return { id: publicId, caseNumber: view.number, created: true };
+      } catch (e) {
+        // The same key sent twice at once: the one that lost the race answers with the winner's case.
+        if (isUniqueViolation(e)) {
+          const winner = await earlier();
+          if (winner) return winner;
         }
         throw e;
       }

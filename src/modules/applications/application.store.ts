@@ -132,6 +132,55 @@ export async function insertApplication(
   return toApplication(r as Row);
 }
 
+/**
+ * An application made and submitted in one request: the row is written submitted, with its case,
+ * in the transaction that opens the case.
+ */
+export async function insertSubmitted(
+  ex: Executor,
+  tenantId: string,
+  a: Pick<ApplicationRow, 'publicId' | 'itemCode' | 'itemName' | 'applicant' | 'data' | 'caseNumber'> & {
+    idempotencyKey: string | null;
+  },
+): Promise<number> {
+  const r = await ex
+    .insertInto('applications.application')
+    .values({
+      tenant_id: tenantId,
+      public_id: a.publicId,
+      item_code: a.itemCode,
+      item_name: a.itemName,
+      applicant_kind: a.applicant.kind,
+      applicant_account_id: a.applicant.accountId,
+      applicant_name: a.applicant.name,
+      data: JSON.stringify(a.data),
+      status: 'submitted',
+      case_number: a.caseNumber,
+      submitted_at: sql`now()`,
+      idempotency_key: a.idempotencyKey,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** The application an applicant's earlier request with this Idempotency-Key made, if any. */
+export async function findByIdempotencyKey(
+  ex: Executor,
+  tenantId: string,
+  applicantAccountId: number,
+  key: string,
+): Promise<ApplicationRow | undefined> {
+  const r = await ex
+    .selectFrom('applications.application')
+    .select(columns)
+    .where('tenant_id', '=', tenantId)
+    .where('applicant_account_id', '=', applicantAccountId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return r && toApplication(r as Row);
+}
+
 export async function findApplication(
   ex: Executor,
   tenantId: string,
@@ -207,24 +256,27 @@ export async function filesOf(
   }));
 }
 
-export async function addFile(
+/** Several files at once, in one statement. */
+export async function addFiles(
   ex: Executor,
   tenantId: string,
   applicationId: number,
-  f: Omit<MaterialFile, 'addedAt'>,
+  files: readonly Omit<MaterialFile, 'addedAt'>[],
 ): Promise<void> {
+  if (files.length === 0) return;
   await ex
     .insertInto('applications.material_file')
-    .values({
-      tenant_id: tenantId,
-      application_id: applicationId,
-      material_key: f.materialKey,
-      digest: f.digest,
-      file_name: f.fileName,
-      media_type: f.mediaType,
-      size: f.size,
-    })
-    // The same file twice for one material is one file.
+    .values(
+      files.map((f) => ({
+        tenant_id: tenantId,
+        application_id: applicationId,
+        material_key: f.materialKey,
+        digest: f.digest,
+        file_name: f.fileName,
+        media_type: f.mediaType,
+        size: f.size,
+      })),
+    )
     .onConflict((oc) => oc.columns(['tenant_id', 'application_id', 'material_key', 'digest']).doNothing())
     .execute();
 }

@@ -36,7 +36,12 @@ describe('applications over HTTP: online, at a window, in pages', () => {
     y.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
   const login = (username: string, password: string) => signIn(y, username, password);
   /** Multipart with the CSRF token as a header (as the API's clients send it). */
-  const upload = async (who: string, url: string, content: Buffer, filename: string) => {
+  const multipart = async (
+    who: string,
+    url: string,
+    parts: { name: string; filename?: string; content: Buffer | string }[],
+    headers: Record<string, string> = {},
+  ) => {
     const page = await api(who, 'GET', '/account');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const csrf = [page.headers['set-cookie']]
@@ -45,11 +50,16 @@ describe('applications over HTTP: online, at a window, in pages', () => {
       ?.split(';')[0];
     const boundary = 'yiwangtest';
     const body = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      content,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
+      ...parts.flatMap((p) => [
+        Buffer.from(
+          p.filename === undefined
+            ? `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n`
+            : `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        Buffer.from(p.content),
+        Buffer.from('\r\n'),
+      ]),
+      Buffer.from(`--${boundary}--\r\n`),
     ]);
     return y.app.inject({
       method: 'POST',
@@ -58,10 +68,13 @@ describe('applications over HTTP: online, at a window, in pages', () => {
         cookie: csrf ? `${cookies[who]!}; ${csrf}` : cookies[who]!,
         'x-csrf-token': token,
         'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...headers,
       },
       payload: body,
     });
   };
+  const upload = (who: string, url: string, content: Buffer, filename: string) =>
+    multipart(who, url, [{ name: 'file', filename, content }]);
 
   before(async () => {
     y = await createTestApp({ seed: true });
@@ -170,6 +183,79 @@ describe('applications over HTTP: online, at a window, in pages', () => {
       (await api('citizen', 'PUT', `/api/v1/applications/${id}/data`, { data: {} })).statusCode,
       409,
     );
+  });
+
+  it('takes an application in one request: form, materials and submission together; a retry with its Idempotency-Key gets the same case', async () => {
+    const url = '/api/v1/applications/submitted';
+    const files = needed().map((key) => ({ name: `materials/${key}`, filename: `${key}.png`, content: PNG }));
+    const answers = JSON.stringify({ reason: '家中失火', amount: 3000, phone: '13800138000' });
+    const count = async () =>
+      Number(
+        (
+          await y.db.kysely
+            .selectFrom('applications.application')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+
+    // Everything wrong at once, nothing written: a bad form, a missing material, a material the item lacks.
+    const bad = await multipart('citizen', url, [
+      { name: 'item', content: item.code },
+      { name: 'data', content: JSON.stringify({ reason: '家中失火', amount: 0 }) },
+      ...files.slice(1),
+      { name: 'materials/no_such', filename: 'x.png', content: PNG },
+    ]);
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.deepEqual(
+      (bad.json() as { errors: { field: string }[] }).errors.map((e) => e.field),
+      ['materials/no_such', 'amount', 'phone', `materials/${needed()[0]}`],
+    );
+    const noJson = await multipart('citizen', url, [
+      { name: 'item', content: item.code },
+      { name: 'data', content: '{not json' },
+      { name: 'file', filename: 'a.png', content: PNG },
+    ]);
+    assert.equal(noJson.statusCode, 400, noJson.body);
+    assert.deepEqual(
+      (noJson.json() as { errors: { field: string }[] }).errors.map((e) => e.field),
+      ['file', 'data'],
+    );
+    assert.equal(await count(), before);
+
+    const parts = [{ name: 'item', content: item.code }, { name: 'data', content: answers }, ...files];
+    const made = await multipart('citizen', url, parts, { 'idempotency-key': 'order-2026-0001' });
+    assert.equal(made.statusCode, 201, made.body);
+    const { id, caseNumber } = made.json() as { id: string; caseNumber: string };
+    const got = (await api('citizen', 'GET', `/api/v1/applications/${id}`)).json() as {
+      status: string;
+      caseNumber: string;
+      files: { material: string }[];
+    };
+    assert.equal(got.status, 'submitted');
+    assert.equal(got.caseNumber, caseNumber);
+    assert.deepEqual(got.files.map((f) => f.material).sort(), needed().sort());
+    const kase = (await api('citizen', 'GET', `/api/v1/cases/${caseNumber}`)).json() as {
+      events: { type: string }[];
+    };
+    assert.equal(kase.events.filter((e) => e.type === 'attachment.added').length, needed().length);
+
+    // The retry after a lost answer, and two at once with a new key: one case each key.
+    const retry = await multipart('citizen', url, parts, { 'idempotency-key': 'order-2026-0001' });
+    assert.equal(retry.statusCode, 200, retry.body);
+    assert.deepEqual(retry.json(), { id, caseNumber });
+    const [a, b] = await Promise.all([
+      multipart('citizen', url, parts, { 'idempotency-key': 'order-2026-0002' }),
+      multipart('citizen', url, parts, { 'idempotency-key': 'order-2026-0002' }),
+    ]);
+    assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 201], `${a.body} ${b.body}`);
+    assert.deepEqual(a.json(), b.json());
+    assert.equal(await count(), before + 2);
+
+    // Staff apply for walk-in applicants at a window, not through this.
+    const staff = await multipart('window', url, parts);
+    assert.equal(staff.statusCode, 403, staff.body);
   });
 
   it('takes an application at a window for a walk-in applicant, identity checked and recorded', async () => {

@@ -3,11 +3,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { DEFAULT_ALLOWED_TYPES, readUpload, type BlobStore } from '../../kernel/files/index.ts';
+import { invalidFields } from '../../kernel/errors.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
 import { IDENTITY_DOCUMENTS, type Application, type ApplicationService } from './application.service.ts';
 
 const Problem = Type.Ref('Problem');
 const Id = Type.Object({ id: Type.String({ maxLength: 32 }) });
+const SubmittedSchema = Type.Object({
+  id: Type.String({ description: 'the application, at /api/v1/applications/{id}' }),
+  caseNumber: Type.String(),
+});
+/** The multipart part names files go under in a one-request application: `materials/<material key>`. */
+const MATERIAL_PART = 'materials/';
 
 export const ApplicationSchema = Type.Object({
   id: Type.String({ description: 'unguessable; the URLs carry it' }),
@@ -112,6 +119,56 @@ export async function applicationsRoutes(
         .send(
           viewOf(await applications.startAtWindow(auditContextOf(req), req.body.item, req.body.applicant)),
         ),
+  );
+
+  app.post(
+    '/api/v1/applications/submitted',
+    {
+      config: { access: 'account.self' },
+      schema: {
+        tags,
+        summary:
+          "Applies in one request (multipart): field `item` (the item code), field `data` (the form answers as JSON) and the files, each in a part named `materials/<key>` after its material; checked as a submission is, every problem listed at once; opens the case (201). With an `Idempotency-Key` header, a retry gets the first attempt's case (200)",
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7e]+$' }),
+          ),
+        }),
+        response: {
+          200: SubmittedSchema,
+          201: SubmittedSchema,
+          ...errors,
+          413: Problem,
+          415: Problem,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { fields, files } = await readUpload(req, blobs, {
+        maxBytes: req.server.uploadLimitBytes,
+        allowed: DEFAULT_ALLOWED_TYPES,
+      });
+      const problems = [];
+      const stray = files.find((f) => !f.field.startsWith(MATERIAL_PART));
+      if (stray) problems.push({ field: stray.field, code: 'applications.part_unknown' });
+      let data: unknown = {};
+      try {
+        data = JSON.parse(fields.data ?? '{}');
+      } catch {
+        data = null;
+      }
+      if (data === null || typeof data !== 'object' || Array.isArray(data))
+        problems.push({ field: 'data', code: 'applications.data_not_json' });
+      if (!fields.item) problems.push({ field: 'item', code: 'errors.field_required' });
+      if (problems.length > 0) throw invalidFields(problems);
+      const r = await applications.submitAtOnce(auditContextOf(req), {
+        item: fields.item!,
+        data: data as Record<string, unknown>,
+        files: files.map((f) => ({ ...f, materialKey: f.field.slice(MATERIAL_PART.length) })),
+        idempotencyKey: req.headers['idempotency-key'] ?? null,
+      });
+      return reply.code(r.created ? 201 : 200).send(r);
+    },
   );
 
   app.get(

@@ -17,6 +17,7 @@ import { applicationsPages } from './applications.pages.tsx';
 import { applicationsRoutes } from './applications.routes.ts';
 
 export { takesApplications, takesOnline } from './application.service.ts';
+export { rotateApplicationKeys } from './application.keys.ts';
 
 export interface ApplicationsDeps {
   item(tenantId: string, code: string, ex?: Executor): Promise<Item | undefined>;

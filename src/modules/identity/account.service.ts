@@ -288,15 +288,16 @@ export function createAccountService(deps: IdentityDeps) {
     /** The session a cookie token names, if it is valid on this site now; refreshes its idle clock. */
     async resolve(tenantId: string, token: string): Promise<SessionLookup> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { state: 'none' };
-      const row = await store.findSession(db.kysely, tokenHashOf(token));
-      if (!row) return { state: 'none' };
+      const found = await store.findSessionWithAccount(db.kysely, tokenHashOf(token));
+      if (!found) return { state: 'none' };
+      const row = found.session;
       if (row.tenantId !== tenantId) return { state: 'other_site' };
       const now = Date.now();
       if (row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + deps.sessionIdleMs <= now) {
         await store.deleteSession(db.kysely, tenantId, row.tokenHash);
         return { state: 'expired' };
       }
-      let account = await store.findAccount(db.kysely, tenantId, row.accountId);
+      let account = found.account;
       if (!account || account.status !== 'active') return { state: 'expired' };
       if (account.kind === 'staff' && account.departmentId !== null && deps.findDepartment) {
         // The jurisdiction is the department's division now, not when the account was created.
@@ -306,7 +307,7 @@ export function createAccountService(deps: IdentityDeps) {
           account = { ...account, divisionCode: dept.divisionCode };
         }
       }
-      const roles = await roleStore.rolesOf(db.kysely, tenantId, account.id);
+      const roles = found.roles;
       let stage = row.stage;
       // A role that needs a second factor, granted while this session was open, waits for enrolment.
       if (stage === 'active' && account.mfaEnabledAt === null && roles.some((r) => r.requiresMfa)) {

@@ -1,6 +1,7 @@
 /** SQL for accounts, sessions and failed logins (schema identity). Every query is scoped by tenant_id. */
 import { sql } from 'kysely';
 import type { Executor } from '../../kernel/db/index.ts';
+import { SYSTEM_TENANT, toRole, type Role, type RoleRow } from './role.store.ts';
 
 export type AccountKind = 'staff' | 'person' | 'enterprise';
 
@@ -239,6 +240,36 @@ const toSession = (r: SessionDbRow): SessionRow => ({
   userAgent: r.user_agent,
   stage: r.stage as SessionStage,
 });
+
+/**
+ * The session with this token hash (on any site: the caller refuses one from another site), with its
+ * account and the account's roles — one query, since every signed-in request asks it.
+ */
+export async function findSessionWithAccount(
+  db: Executor,
+  tokenHash: string,
+): Promise<{ session: SessionRow; account: Account | undefined; roles: Role[] } | undefined> {
+  const accountColumns = sql.join(columns.map((c) => sql`a.${sql.ref(c)} as ${sql.ref(`a_${c}`)}`));
+  const r = await sql<SessionDbRow & Record<`a_${(typeof columns)[number]}`, unknown> & { roles: RoleRow[] }>`
+    select s.*, ${accountColumns},
+           coalesce((select json_agg(json_build_object('code', r.code, 'name', r.name, 'kind', r.kind,
+                       'permissions', r.permissions, 'requires_mfa', r.requires_mfa, 'system', r.system)
+                       order by r.code)
+                       from identity.role_grant g
+                       join identity.role r on r.code = g.role_code and r.tenant_id in (${SYSTEM_TENANT}, s.tenant_id)
+                      where g.tenant_id = s.tenant_id and g.account_id = s.account_id), '[]') as roles
+      from identity.session s
+      left join identity.account a on a.tenant_id = s.tenant_id and a.id = s.account_id
+     where s.token_hash = ${tokenHash}`.execute(db);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const account = Object.fromEntries(columns.map((c) => [c, row[`a_${c}`]])) as Row;
+  return {
+    session: toSession(row),
+    account: account.id === null ? undefined : toAccount(account),
+    roles: (typeof row.roles === 'string' ? (JSON.parse(row.roles) as RoleRow[]) : row.roles).map(toRole),
+  };
+}
 
 /** The session with this token hash, on any site (the caller refuses one from another site). */
 export async function findSession(db: Executor, tokenHash: string): Promise<SessionRow | undefined> {

@@ -1,60 +1,45 @@
 /**
  * Key rotation (密钥轮换) for the personal data identity holds encrypted: ID numbers and TOTP secrets.
- * Each ciphertext names its key, so old and new keys work side by side; rotation re-encrypts, with the
- * current key, every value still under another one. Batches of 500, each its own transaction, so a
- * rotation can be stopped and run again; running it again changes nothing that is already current.
+ * The kernel's loop (src/kernel/crypto/rotation.ts) re-encrypts, with the current key, every value
+ * still under another one, in batches that each commit, so a rotation can be stopped and run again.
  */
 import { appendAudit, systemContext } from '../../kernel/audit/index.ts';
-import { Sm4Keyring } from '../../kernel/crypto/index.ts';
+import {
+  reencryptTables,
+  type CipherTable,
+  type RotationResult,
+  type Sm4Keyring,
+} from '../../kernel/crypto/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
 import * as store from './account.store.ts';
 
-const BATCH = 500;
+export type { RotationResult } from '../../kernel/crypto/index.ts';
 
-export interface RotationResult {
-  /** accounts looked at */
-  scanned: number;
-  /** values re-encrypted */
-  reencrypted: number;
-}
+type AccountCiphertexts = { idNumberEnc: string | null; mfaSecretEnc: string | null };
+
+const accounts: CipherTable<{ tenantId: string; id: number }, AccountCiphertexts> = {
+  count: (ex) => store.countEncrypted(ex),
+  async batch(ex, after, limit) {
+    const rows = await store.encryptedBatch(ex, after?.tenantId ?? '', after?.id ?? 0, limit);
+    return rows.map((r) => ({
+      key: { tenantId: r.tenantId, id: r.id },
+      values: { idNumberEnc: r.idNumberEnc, mfaSecretEnc: r.mfaSecretEnc },
+    }));
+  },
+  replace: (tx, key, values, was) => store.setEncrypted(tx, key.tenantId, key.id, values, was),
+};
 
 export async function rotateKeys(
   db: Database,
   keyring: Sm4Keyring,
-  onProgress: (done: number, total: number) => void = () => {},
+  onProgress?: (done: number, total: number) => void,
 ): Promise<RotationResult> {
-  const total = await store.countEncrypted(db.kysely);
-  const stale = (v: string | null) => v !== null && Sm4Keyring.keyIdOf(v) !== keyring.currentId;
-  const again = (v: string | null) => (v !== null && stale(v) ? keyring.encrypt(keyring.decrypt(v)) : v);
-  let scanned = 0;
-  let reencrypted = 0;
-  let after = { tenantId: '', id: 0 };
-  for (;;) {
-    const rows = await store.encryptedBatch(db.kysely, after.tenantId, after.id, BATCH);
-    if (rows.length === 0) break;
-    await db.kysely.transaction().execute(async (trx) => {
-      for (const r of rows) {
-        if (!stale(r.idNumberEnc) && !stale(r.mfaSecretEnc)) continue;
-        reencrypted += Number(stale(r.idNumberEnc)) + Number(stale(r.mfaSecretEnc));
-        await store.setEncrypted(
-          trx,
-          r.tenantId,
-          r.id,
-          { idNumberEnc: again(r.idNumberEnc), mfaSecretEnc: again(r.mfaSecretEnc) },
-          r,
-        );
-      }
-    });
-    scanned += rows.length;
-    const last = rows.at(-1)!;
-    after = { tenantId: last.tenantId, id: last.id };
-    onProgress(scanned, total);
-  }
+  const result = await reencryptTables(db, keyring, [accounts], onProgress);
   await appendAudit(db.kysely, systemContext(), {
     action: 'keys.rotated',
     objectType: 'sm4_key',
     objectId: keyring.currentId,
-    detail: { scanned, reencrypted },
+    detail: { module: 'identity', ...result },
   });
-  return { scanned, reencrypted };
+  return result;
 }

@@ -12,7 +12,7 @@ export interface Role extends RoleDefinition {
   system: boolean;
 }
 
-type RoleRow = {
+export type RoleRow = {
   code: string;
   name: string;
   kind: string;
@@ -21,7 +21,7 @@ type RoleRow = {
   system: boolean;
 };
 
-const toRole = (r: RoleRow): Role => ({
+export const toRole = (r: RoleRow): Role => ({
   code: r.code,
   name: r.name,
   kind: r.kind as AccountKind,

@@ -48,6 +48,7 @@ export type { HolderKind, IssueInput, Licence, LicenceField, LicencePayload } fr
 export type { IssuerDepartment } from './licence.service.ts';
 export type { Reason, Verification, VerificationStatus } from './verification.ts';
 export { PAYLOAD_FORMAT } from './licence.ts';
+export { rotateLicenceKeys } from './licence.keys.ts';
 
 export interface LicencesDeps {
   /** SM4 for the holders' ID numbers and the departments' private keys (the personal-data keyring). */

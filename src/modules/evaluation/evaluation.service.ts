@@ -98,27 +98,6 @@ const isApplicant = (actor: Actor | null | undefined, state: CaseView['state']) 
   state.applicant.accountId !== null &&
   state.applicant.accountId === actor.accountId;
 
-/**
- * Who opens a rectification case: the platform, on behalf of the department that must rectify.
- * The workflow puts an internal case in the department of the staff member opening it, and that is
- * the only way to name the department a case starts in; so the opener is an actor that exists for
- * this one call — no session, no account (0), only the permission opening asks for, in that
- * department. The audit entries still name the rater: they come from the request's context.
- */
-function openerFor(dep: DepartmentRef): Actor {
-  return {
-    id: 'system:evaluation',
-    accountId: 0,
-    kind: 'staff',
-    role: 'system',
-    roles: [],
-    permissions: new Set(['case.handle']),
-    division: dep.divisionCode,
-    departmentId: dep.id,
-    name: zh('evaluation.rectification.opener'),
-  };
-}
-
 export function createEvaluationService(db: Database, ports: EvaluationPorts) {
   const now = () => ports.now?.() ?? new Date();
 
@@ -183,16 +162,18 @@ export function createEvaluationService(db: Database, ports: EvaluationPorts) {
     };
     let written: store.NewEvaluation = row;
     try {
+      // The platform opens it (no actor: an internal case), in the department that must rectify; the
+      // audit entries still name the rater, from the request's context.
       await ports.cases.create(
-        { ...ctx, actor: openerFor(target) },
+        { ...ctx, actor: undefined },
         {
           definition: ports.rectificationProcess,
           title: zh('evaluation.rectification.title', { number: view.number }),
           data,
           division: target.divisionCode,
-          departmentId: target.id,
         },
         {
+          department: target.id,
           within: async (tx, opened) => {
             // 谁办理、谁负责: a process that starts elsewhere is not one this module can use.
             if (opened.state.tasks[0]?.departmentId !== target.id)

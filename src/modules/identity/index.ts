@@ -143,6 +143,63 @@ export const DEMO_STAFF = [
     department: '西湖区人力资源和社会保障局',
     roles: ['handler'],
   },
+  // The assignees of the other demo items' processes (workflow/processes/demo.*.json), one per department.
+  {
+    username: 'demo.street',
+    password: 'Demo#2026street',
+    displayName: '沈街道',
+    department: '西溪街道办事处',
+    roles: ['window_officer', 'handler'],
+  },
+  {
+    username: 'demo.agri',
+    password: 'Demo#2026agri',
+    displayName: '韩农业',
+    department: '西湖区农业农村局',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.housing',
+    password: 'Demo#2026housing',
+    displayName: '杨住建',
+    department: '西湖区住房和城乡建设局',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.edu',
+    password: 'Demo#2026edu',
+    displayName: '朱教育',
+    department: '西湖区教育局',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.hzcivil',
+    password: 'Demo#2026hzcivil',
+    displayName: '秦民政',
+    department: '杭州市民政局',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.hzpolice',
+    password: 'Demo#2026hzpolice',
+    displayName: '尤警官',
+    department: '杭州市公安局',
+    roles: ['handler'],
+  },
+  {
+    username: 'demo.zjpolice',
+    password: 'Demo#2026zjpolice',
+    displayName: '许治安',
+    department: '浙江省公安厅',
+    roles: ['department_head', 'handler'],
+  },
+  {
+    username: 'demo.health',
+    password: 'Demo#2026health',
+    displayName: '施卫健',
+    department: '浙江省卫生健康委员会',
+    roles: ['department_head', 'handler'],
+  },
 ] as const;
 export type { Account } from './account.store.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The demo region seeded into an empty database: one province-level tenant (浙江省) with one city
- * (杭州市), two counties (上城区, 西湖区), four townships and a few communities, and about 25
- * departments across the levels. Real codes and names from the national list; the site is marked 演示.
+ * (杭州市), two counties (上城区, 西湖区), four townships and a few communities, and 35 departments
+ * across the levels. Real codes and names from the national list; the site is marked 演示.
  */
 import { systemContext } from '../../kernel/audit/index.ts';
 import type { Database } from '../../kernel/db/index.ts';
@@ -66,6 +66,11 @@ const DEPARTMENTS: [division: string, name: string, type: DepartmentType][] = [
   ['330106', '西湖区住房和城乡建设局', 'housing'],
   ['330102001', '清波街道办事处', 'street_office'],
   ['330106002', '北山街道办事处', 'street_office'],
+  // Named by id in the demo processes, so they stay last (34, 35 on a fresh database): the city police
+  // that reviews 保安服务公司设立许可 for the province, and the street office that takes 公共租赁住房 and
+  // 耕地地力保护补贴 applications for the district — neither is found by type from the item's division.
+  ['330100', '杭州市公安局', 'public_security'],
+  ['330106004', '西溪街道办事处', 'street_office'],
 ];
 
 /** Seeds the demo region when the database has no tenant; returns whether it did. */

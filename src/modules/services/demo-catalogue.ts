@@ -237,7 +237,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '城乡居民基本养老保险参保登记',
     kind: 'public_service',
     audience: 'person',
-    onlineDepth: 2,
+    onlineDepth: 4,
+    processCode: 'demo.resident-pension',
     statutoryDays: null,
     promisedDays: 0,
     legalBasis: lines(
@@ -339,7 +340,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '耕地地力保护补贴申领',
     kind: 'payment',
     audience: 'both',
-    onlineDepth: 2,
+    onlineDepth: 4,
+    processCode: 'demo.farmland-subsidy',
     statutoryDays: null,
     promisedDays: 20,
     legalBasis: lines(
@@ -354,8 +356,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     ),
     process: lines(
       '申请：在西湖区农业农村局公告的申报期内，农户向所在村（社区）经济合作社或镇（街道）农业服务窗口申报补贴面积；家庭农场、农民专业合作社等规模经营主体可通过浙里办在线申报。',
-      '受理：村（社区）将申报面积与确权、流转数据核对后汇总上报。',
-      '审查：镇（街道）审核汇总，在村务公开栏公示不少于7天；西湖区农业农村局会同区财政局抽查复核。',
+      '受理：镇（街道）农业服务窗口受理村（社区）汇总上报的申报和在线申报；材料不齐全的一次性告知补正。',
+      '审查：村（社区）将申报面积与确权、流转数据核对，镇（街道）审核汇总后在村务公开栏公示不少于7天；西湖区农业农村局会同区财政局抽查复核。',
       '决定：西湖区农业农村局确定补贴对象、面积和金额。',
       '送达：补贴资金通过惠农补贴"一卡通"直接发放到申领人的社会保障卡，发放结果在村务公开栏公布。',
     ),
@@ -396,7 +398,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '公共租赁住房申请',
     kind: 'confirmation',
     audience: 'person',
-    onlineDepth: 2,
+    onlineDepth: 3,
+    processCode: 'demo.public-housing',
     statutoryDays: null,
     promisedDays: 20,
     legalBasis: lines(
@@ -519,7 +522,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '就业失业登记',
     kind: 'public_service',
     audience: 'person',
-    onlineDepth: 2,
+    onlineDepth: 4,
+    processCode: 'demo.employment-registration',
     statutoryDays: null,
     promisedDays: 0,
     legalBasis: lines(
@@ -573,7 +577,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '义务教育入学登记',
     kind: 'public_service',
     audience: 'person',
-    onlineDepth: 2,
+    onlineDepth: 3,
+    processCode: 'demo.school-enrolment',
     statutoryDays: null,
     promisedDays: 20,
     legalBasis: lines(
@@ -686,7 +691,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '社会团体成立登记',
     kind: 'licensing',
     audience: 'enterprise',
-    onlineDepth: 2,
+    onlineDepth: 3,
+    processCode: 'demo.social-organisation',
     statutoryDays: 60,
     promisedDays: 15,
     legalBasis: lines(
@@ -738,7 +744,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '保安服务公司设立许可',
     kind: 'licensing',
     audience: 'enterprise',
-    onlineDepth: 2,
+    onlineDepth: 3,
+    processCode: 'demo.security-company',
     statutoryDays: 30,
     promisedDays: 15,
     legalBasis: lines(
@@ -792,7 +799,8 @@ export const DEMO_CATALOGUE: DemoCatalogueEntry[] = [
     name: '医师执业注册',
     kind: 'licensing',
     audience: 'person',
-    onlineDepth: 2,
+    onlineDepth: 4,
+    processCode: 'demo.physician-registration',
     statutoryDays: 20,
     promisedDays: 5,
     legalBasis: lines(

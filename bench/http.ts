@@ -9,7 +9,6 @@ import {
   DURATION_S,
   HOST,
   WARMUP_S,
-  childEnv,
   createTempDatabase,
   describeLoad,
   fmtInt,
@@ -23,11 +22,11 @@ import {
   report,
   resetPeakRss,
   sampleRss,
-  spawnProcess,
   spawnYiwang,
   tempDir,
   waitFor200,
   type LoadResult,
+  withHelloWorld,
 } from './lib.ts';
 
 const CHILDREN_PATH = '/api/v1/divisions/330100/children';
@@ -40,24 +39,12 @@ const TARGETS = {
 
 type Backend = 'PGlite' | 'PostgreSQL';
 
-async function helloWorld(): Promise<LoadResult> {
-  const port = await freePort();
-  const url = `http://${HOST}:${port}/`;
-  const server = spawnProcess(
-    'hello-world',
-    process.execPath,
-    ['--import', 'tsx', 'bench/hello-server.ts'],
-    childEnv({ PORT: String(port) }),
-  );
-  try {
-    await waitFor200(url, server, { timeoutMs: 30_000 });
-    log(`hello-world Fastify (pid ${server.pid}) on ${url}: loading`);
+function helloWorld(): Promise<LoadResult> {
+  return withHelloWorld(async (url) => {
     const r = await load(url);
     log(`  hello-world: ${describeLoad(r)}`);
     return r;
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 interface YiwangFigures {

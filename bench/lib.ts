@@ -307,17 +307,26 @@ export interface LoadResult {
   timeouts: number;
 }
 
-/** What to send instead of a plain GET (every request of the run sends the same). */
+/** What to send instead of a plain GET: the same request every time, or a sequence (`requests`). */
 export interface LoadRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
+  requests?: Parameters<typeof autocannon>[0]['requests'];
 }
 
-/** A warm-up of WARMUP_S, then DURATION_S measured, CONNECTIONS connections, no pipelining. */
-export async function load(url: string, request: LoadRequest = {}): Promise<LoadResult> {
+/**
+ * A warm-up of WARMUP_S, then DURATION_S measured, CONNECTIONS connections, no pipelining;
+ * `beforeMeasuring` runs between the two (to take a meter reading of the measured part only).
+ */
+export async function load(
+  url: string,
+  request: LoadRequest = {},
+  hooks: { beforeMeasuring?: () => void } = {},
+): Promise<LoadResult> {
   if (!new URL(url).hostname.startsWith('127.')) throw new Error(`refusing to load a non-local URL: ${url}`);
   if (WARMUP_S > 0) await autocannon({ url, ...request, connections: CONNECTIONS, duration: WARMUP_S });
+  hooks.beforeMeasuring?.();
   const r = await autocannon({ url, ...request, connections: CONNECTIONS, duration: DURATION_S });
   return {
     reqPerSec: r.requests.average,
@@ -328,6 +337,25 @@ export async function load(url: string, request: LoadRequest = {}): Promise<Load
     errors: r.errors,
     timeouts: r.timeouts,
   };
+}
+
+/** The bare Fastify hello-world (bench/hello-server.ts) in a process of its own while `measure` loads it. */
+export async function withHelloWorld<T>(measure: (url: string, server: Spawned) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const url = `http://${HOST}:${port}/`;
+  const server = spawnProcess(
+    'hello-world',
+    process.execPath,
+    ['--import', 'tsx', 'bench/hello-server.ts'],
+    childEnv({ PORT: String(port) }),
+  );
+  try {
+    await waitFor200(url, server, { timeoutMs: 30_000 });
+    log(`hello-world Fastify (pid ${server.pid}) on ${url}: loading`);
+    return await measure(url, server);
+  } finally {
+    await server.stop();
+  }
 }
 
 /** One line about a load run, with a warning when anything but 2xx came back. */

@@ -10,14 +10,12 @@
  * remembered per (key, digest, signature) — see src/modules/licences/signature-check.ts — so the
  * figure printed beside it is what a real SM2 verification costs alone, for comparison.
  */
-import autocannon from 'autocannon';
 import { generateSm2KeyPair, sm2Sign, sm2Verify } from '../src/kernel/crypto/index.ts';
 import {
   CONNECTIONS,
   DURATION_S,
   HOST,
   WARMUP_S,
-  childEnv,
   createTempDatabase,
   describeLoad,
   fmtInt,
@@ -26,33 +24,22 @@ import {
   log,
   pct,
   report,
-  spawnProcess,
   spawnYiwang,
   waitFor200,
   type LoadResult,
+  withHelloWorld,
 } from './lib.ts';
 
 const TARGET_REQ_PER_S = 1000;
 const LICENCES = Math.min(5000, Math.max(10, Number(process.env.BENCH_LICENCES) || 300));
 const HEAD = { username: 'demo.head', password: 'Demo#2026head' };
 
-async function helloWorld(): Promise<LoadResult> {
-  const port = await freePort();
-  const url = `http://${HOST}:${port}/`;
-  const server = spawnProcess(
-    'hello-world',
-    process.execPath,
-    ['--import', 'tsx', 'bench/hello-server.ts'],
-    childEnv({ PORT: String(port) }),
-  );
-  try {
-    await waitFor200(url, server, { timeoutMs: 30_000 });
+function helloWorld(): Promise<LoadResult> {
+  return withHelloWorld(async (url) => {
     const r = await load(url);
     log(`  hello-world: ${describeLoad(r)}`);
     return r;
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 /** Signs in the demo department head and issues `count` licences; returns their ids. */
@@ -108,21 +95,7 @@ async function loadVerifications(base: string, ids: string[]): Promise<LoadResul
       }),
     },
   ];
-  const run = (duration: number) =>
-    autocannon({ url: base, connections: CONNECTIONS, duration, requests } as Parameters<
-      typeof autocannon
-    >[0]);
-  if (WARMUP_S > 0) await run(WARMUP_S);
-  const r = await run(DURATION_S);
-  return {
-    reqPerSec: r.requests.average,
-    p99Ms: r.latency.p99,
-    p50Ms: r.latency.p50,
-    total: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-  };
+  return load(base, { requests });
 }
 
 /** What one real SM2 verification costs in this process (median of runs), for comparison. */

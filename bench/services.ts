@@ -26,14 +26,12 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { deflateSync } from 'node:zlib';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import {
   CONNECTIONS,
   DURATION_S,
   HOST,
   WARMUP_S,
-  childEnv,
   createTempDatabase,
   describeLoad,
   fmtInt,
@@ -43,12 +41,13 @@ import {
   pct,
   report,
   reportFailure,
-  spawnProcess,
   spawnYiwang,
   tempDir,
   waitFor200,
   type LoadResult,
   type Spawned,
+  withHelloWorld,
+  load,
 } from './lib.ts';
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
@@ -232,43 +231,20 @@ interface PageLoad extends LoadResult {
 }
 
 async function loadWithCpu(url: string, pid: number): Promise<PageLoad> {
-  if (WARMUP_S > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S });
-  const cpu0 = cpuMsOf(pid) ?? NaN;
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  const cpu1 = cpuMsOf(pid) ?? NaN;
-  return {
-    reqPerSec: r.requests.average,
-    p99Ms: r.latency.p99,
-    p50Ms: r.latency.p50,
-    total: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    cpuMsPerRequest: (cpu1 - cpu0) / Math.max(1, r.requests.total),
-  };
+  let cpu0 = NaN;
+  const r = await load(url, {}, { beforeMeasuring: () => (cpu0 = cpuMsOf(pid) ?? NaN) });
+  return { ...r, cpuMsPerRequest: ((cpuMsOf(pid) ?? NaN) - cpu0) / Math.max(1, r.total) };
 }
 
 const describePageLoad = (r: PageLoad) =>
   `${describeLoad(r)}; server CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request`;
 
-async function helloWorld(): Promise<PageLoad> {
-  const port = await freePort();
-  const url = `http://${HOST}:${port}/`;
-  const server = spawnProcess(
-    'hello-world',
-    process.execPath,
-    ['--import', 'tsx', 'bench/hello-server.ts'],
-    childEnv({ PORT: String(port) }),
-  );
-  try {
-    await waitFor200(url, server, { timeoutMs: 30_000 });
-    log(`hello-world Fastify (pid ${server.pid}) on ${url}: loading`);
+function helloWorld(): Promise<PageLoad> {
+  return withHelloWorld(async (url, server) => {
     const r = await loadWithCpu(url, server.pid);
     log(`  hello-world: ${describePageLoad(r)}`);
     return r;
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 /** The demo item's code, as a visitor finds it: through the catalogue API. */

@@ -375,6 +375,8 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
                 itemCode: item.code,
                 itemName: item.name,
                 applicant,
+                idNumberCipher: null,
+                intake: null,
                 data: input.data,
                 caseNumber: opened.number,
                 idempotencyKey: input.idempotencyKey,

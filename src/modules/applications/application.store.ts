@@ -106,27 +106,35 @@ function toApplication(r: Row): ApplicationRow {
   };
 }
 
+type NewApplication = Pick<
+  ApplicationRow,
+  'publicId' | 'itemCode' | 'itemName' | 'applicant' | 'idNumberCipher' | 'intake'
+>;
+
+const newRow = (tenantId: string, a: NewApplication) => ({
+  tenant_id: tenantId,
+  public_id: a.publicId,
+  item_code: a.itemCode,
+  item_name: a.itemName,
+  applicant_kind: a.applicant.kind,
+  applicant_account_id: a.applicant.accountId,
+  applicant_name: a.applicant.name,
+  applicant_id_number: a.idNumberCipher,
+  intake_account_id: a.intake?.accountId ?? null,
+  intake_department_id: a.intake?.departmentId ?? null,
+  intake_officer_name: a.intake?.officerName ?? null,
+  intake_document: a.intake?.document ?? null,
+});
+
+/** A draft. */
 export async function insertApplication(
   ex: Executor,
   tenantId: string,
-  a: Pick<ApplicationRow, 'publicId' | 'itemCode' | 'itemName' | 'applicant' | 'idNumberCipher' | 'intake'>,
+  a: NewApplication,
 ): Promise<ApplicationRow> {
   const r = await ex
     .insertInto('applications.application')
-    .values({
-      tenant_id: tenantId,
-      public_id: a.publicId,
-      item_code: a.itemCode,
-      item_name: a.itemName,
-      applicant_kind: a.applicant.kind,
-      applicant_account_id: a.applicant.accountId,
-      applicant_name: a.applicant.name,
-      applicant_id_number: a.idNumberCipher,
-      intake_account_id: a.intake?.accountId ?? null,
-      intake_department_id: a.intake?.departmentId ?? null,
-      intake_officer_name: a.intake?.officerName ?? null,
-      intake_document: a.intake?.document ?? null,
-    })
+    .values(newRow(tenantId, a))
     .returning(columns)
     .executeTakeFirstOrThrow();
   return toApplication(r as Row);
@@ -139,20 +147,12 @@ export async function insertApplication(
 export async function insertSubmitted(
   ex: Executor,
   tenantId: string,
-  a: Pick<ApplicationRow, 'publicId' | 'itemCode' | 'itemName' | 'applicant' | 'data' | 'caseNumber'> & {
-    idempotencyKey: string | null;
-  },
+  a: NewApplication & Pick<ApplicationRow, 'data' | 'caseNumber'> & { idempotencyKey: string | null },
 ): Promise<number> {
   const r = await ex
     .insertInto('applications.application')
     .values({
-      tenant_id: tenantId,
-      public_id: a.publicId,
-      item_code: a.itemCode,
-      item_name: a.itemName,
-      applicant_kind: a.applicant.kind,
-      applicant_account_id: a.applicant.accountId,
-      applicant_name: a.applicant.name,
+      ...newRow(tenantId, a),
       data: JSON.stringify(a.data),
       status: 'submitted',
       case_number: a.caseNumber,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- http|startup|import|audit|login|workflow|licences]`: runs the benchmarks (all by default) and prints a summary.
+ * `npm run bench [-- http|startup|import|audit|login|workflow|licences|services|publications]`: runs the benchmarks (all by default) and prints a summary.
  * Figures are printed, never asserted: a missed target reads "below target" and the exit code stays 0.
  * Only a benchmark that crashes makes it non-zero. Every spawned process, temp dir and database is
  * removed at the end, also after an error or Ctrl-C.
@@ -22,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   workflow: runWorkflow,
   licences: runLicences,
   services: async () => (await import('./services.ts')).runServices(),
+  publications: async () => (await import('./publications.ts')).runPublications(),
 };
 
 const pick = process.argv[2];

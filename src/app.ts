@@ -11,14 +11,30 @@ import { migrate, migrationStatus, openDatabase, type Database } from './kernel/
 import { startAuditSealer, systemContext } from './kernel/audit/index.ts';
 import { createLocalBlobStore } from './kernel/files/index.ts';
 import { createHttpServer } from './kernel/http/index.ts';
+import { createSegmenter } from './kernel/search/index.ts';
 import { createAuditModule } from './modules/audit/index.ts';
 import { createWorkflowModule, type WorkflowModule } from './modules/workflow/index.ts';
 import { createNotifyModule, type NotifyModule } from './modules/notify/index.ts';
+import { createGlossaryModule, type GlossaryModule } from './modules/glossary/index.ts';
+import {
+  columnFreshness,
+  createPublicationsModule,
+  DEMO_PUBLICATIONS,
+  publicBodyLinks,
+  type PublicationsModule,
+} from './modules/publications/index.ts';
 import { createServicesModule, DEMO_CATALOGUE, type ServicesModule } from './modules/services/index.ts';
 import { createApplicationsModule, type ApplicationsModule } from './modules/applications/index.ts';
-import { createConsultationsModule, type ConsultationsModule } from './modules/consultations/index.ts';
+import {
+  createConsultationsModule,
+  unansweredQuestions,
+  type ConsultationsModule,
+} from './modules/consultations/index.ts';
+import { createDisclosureModule, type DisclosureModule } from './modules/disclosure/index.ts';
 import { createLicencesModule, type LicencesModule } from './modules/licences/index.ts';
 import { createEvaluationModule, type EvaluationModule } from './modules/evaluation/index.ts';
+import { createPoliciesModule, type PoliciesModule } from './modules/policies/index.ts';
+import { createSiteCheckModule, type SiteCheckModule } from './modules/sitecheck/index.ts';
 import { Sm4Keyring } from './kernel/crypto/index.ts';
 import {
   contactOf,
@@ -50,11 +66,16 @@ export interface Yiwang {
   identity: IdentityModule;
   notify: NotifyModule;
   workflow: WorkflowModule;
+  glossary: GlossaryModule;
+  publications: PublicationsModule;
   services: ServicesModule;
   applications: ApplicationsModule;
   consultations: ConsultationsModule;
+  disclosure: DisclosureModule;
   licences: LicencesModule;
   evaluation: EvaluationModule;
+  policies: PoliciesModule;
+  sitecheck: SiteCheckModule;
   close(): Promise<void>;
 }
 
@@ -126,13 +147,26 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
         ),
       staffWithRole: (tenantId, where, ex) => identity.staffWithRole(tenantId, where, ex),
       notify: (ex, message) => notify.notify(ex, message),
+      // An application's case: a 补正 may ask for its item's materials; its decision documents
+      // download from the application (the applications module is built below; pages call these later).
+      stopChoices: (tenantId, view) => applications.stopChoices(tenantId, view),
+      caseDocuments: async (tenantId, view) => [
+        ...(await applications.caseDocuments(tenantId, view)),
+        ...(await disclosure.caseDocuments(tenantId, view)),
+      ],
     },
     blobs,
   );
   // The demo processes (临时救助, 并联审批) on the demo site; an unchanged file stores nothing.
   if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
     await workflow.loadProcesses(systemContext(DEMO_TENANT_ID));
+  // Search: one segmenter in the process (jieba holds ~40 MB), given to every module that indexes; it
+  // holds every site's dictionary terms, loaded before anything is indexed (the demo catalogue below).
+  const segmenter = createSegmenter();
+  const glossary = createGlossaryModule(db, { segmenter, databaseUrl: config.databaseUrl });
+  await glossary.loadTerms();
   const services = createServicesModule(db, {
+    segmenter,
     department: async (tenantId, id, ex) => {
       const d = await org.departments.find(tenantId, id, ex);
       return d && departmentRef(d);
@@ -144,6 +178,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     processes: async (tenantId) =>
       (await workflow.definitions.list(tenantId)).map((d) => ({ code: d.code, name: d.body.name['zh-CN'] })),
   });
+  glossary.reindexers.register(services.reindexer);
   if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
     await services.seed(systemContext(DEMO_TENANT_ID), DEMO_CATALOGUE);
   // Electronic licences: signed with each department's SM2 key, whose private half is kept under the
@@ -174,6 +209,37 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
       },
     }),
   });
+  // 政府信息公开: the disclosure catalogue and its publications, reviewed on a process before they go out.
+  const publications = createPublicationsModule(db, {
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && { ...departmentRef(d), creditCode: d.creditCode };
+    },
+    cases: workflow.cases,
+    reviewProcess: 'demo.publication-review',
+    // A policy's lifecycle links under its documents' articles (the policies module is built below).
+    articleExtras: (tenantId, p, t) => policies.articleExtras(tenantId, p, t),
+    segmenter,
+    blobs,
+    sitemapEntries: async (tenantId) => [
+      { path: '/services' },
+      ...(await services.items.published(tenantId)).map((i) => ({
+        path: `/services/items/${i.code}`,
+        lastmod: i.updatedAt,
+      })),
+    ],
+  });
+  glossary.reindexers.register(publications.reindexer);
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined))) {
+    const departments = (
+      await org.departments.list(DEMO_TENANT_ID, { includeInactive: false, limit: 500, offset: 0 })
+    ).items;
+    await publications.publications.seed(
+      systemContext(DEMO_TENANT_ID),
+      DEMO_PUBLICATIONS,
+      (name) => departments.find((d) => d.name === name)?.id,
+    );
+  }
   // Questions on the catalogue's items (网上咨询), each a case answered by the item's department.
   const consultations = createConsultationsModule(db, {
     item: (tenantId, code) => services.items.get({ tenantId }, code).catch(() => undefined),
@@ -181,6 +247,17 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     calendarFor: (tenantId, ex) => workflow.calendars.forTenant(tenantId, ex),
     notify: (ex, message) => notify.notify(ex, message),
     process: 'demo.consultation',
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  // 依申请公开: requests for government information, each a case answered by the body it was sent to.
+  const disclosure = createDisclosureModule(db, {
+    cases: workflow.cases,
+    departments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: false, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
+    process: 'demo.disclosure-request',
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   // 好差评: applicants rate closed cases; a 差评 opens a rectification case in the handling department.
@@ -197,14 +274,52 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     notify: (ex, message) => notify.notify(ex, message),
     rectificationProcess: 'demo.rectification',
   });
+  // 政策文件全生命周期: a policy's consultation, document, interpretations, implementation reports (cases
+  // in the tasked departments), evaluation, revision or repeal; its documents are publications.
+  const policies = createPoliciesModule(db, {
+    publications: publications.publications,
+    hooks: publications.hooks,
+    cases: workflow.cases,
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    departments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: false, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    calendarFor: (tenantId) => workflow.calendars.forTenant(tenantId),
+    process: 'demo.policy-implementation',
+  });
+  // 网站自查: the site against the inspection indicators — its columns and the links in its bodies
+  // (publications), the questions left unanswered (consultations), its own pages requested from the app.
+  const sitecheck = createSiteCheckModule(db, {
+    columns: (tenantId, now) => columnFreshness(db.kysely, tenantId, now),
+    bodyLinks: (tenantId, now) => publicBodyLinks(db.kysely, tenantId, now),
+    messages: [
+      {
+        label: 'consultations.workbench.title',
+        unanswered: (tenantId, before, limit) => unansweredQuestions(db.kysely, tenantId, before, limit),
+      },
+    ],
+    calendarFor: (tenantId) => workflow.calendars.forTenant(tenantId),
+    hostsOf: async (tenantId) => (await org.tenants.get(tenantId)).hosts,
+    siteOfHost: async (host) => (await org.siteFor(host)).tenantId,
+    server: () => app,
+  });
   const workbenchLinks = [
     ...notify.workbenchLinks,
     ...applications.workbenchLinks,
     ...consultations.workbenchLinks,
+    ...disclosure.workbenchLinks,
     ...services.workbenchLinks,
+    ...publications.workbenchLinks,
+    ...policies.workbenchLinks,
+    ...glossary.workbenchLinks,
     ...licences.workbenchLinks,
     ...workflow.workbenchLinks,
     ...evaluation.workbenchLinks,
+    ...sitecheck.workbenchLinks,
     ...org.workbenchLinks,
     ...identity.workbenchLinks,
     ...audit.workbenchLinks,
@@ -227,10 +342,15 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   await audit.routes(app);
   await workflow.routes(app);
   await services.routes(app, { guideSection: consultations.guideSection });
+  await glossary.routes(app);
+  await publications.routes(app);
+  await policies.routes(app);
   await applications.routes(app);
   await consultations.routes(app);
+  await disclosure.routes(app);
   await licences.routes(app);
   await evaluation.routes(app);
+  await sitecheck.routes(app);
   await notify.routes(app);
   portalPages(app, { org, version: VERSION });
   workbenchPages(app, workbenchLinks);
@@ -241,6 +361,8 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   const stopNotify = notify.startWorker(app.log);
   // Raises yellow and red warnings and runs escalations as deadlines pass (rows in workflow.timer).
   const stopTimers = workflow.timers.start((e) => app.log.error({ err: e }, 'workflow timer sweep failed'));
+  // Search terms other nodes add reach this node's segmenter (PostgreSQL: LISTEN, and a reload a minute).
+  const stopGlossary = glossary.startSync((e) => app.log.error({ err: e }, 'search terms reload failed'));
 
   return {
     app,
@@ -249,12 +371,18 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     identity,
     notify,
     workflow,
+    glossary,
     services,
+    publications,
+    policies,
     applications,
     consultations,
+    disclosure,
     licences,
     evaluation,
+    sitecheck,
     async close() {
+      await stopGlossary();
       await stopTimers();
       await stopNotify();
       await stopSealer();

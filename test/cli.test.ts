@@ -272,7 +272,7 @@ describe('yiwang keys rotate', () => {
     );
     const second = run(both, 'keys', 'rotate');
     assert.equal(second.status, 0, second.stderr);
-    assert.equal(second.stdout.match(/ 0 value\(s\) re-encrypted/g)?.length, 4, second.stdout);
+    assert.equal(second.stdout.match(/ 0 value\(s\) re-encrypted/g)?.length, 5, second.stdout);
 
     // Every ciphertext of every module now reads with the new key alone.
     const fresh = keyring(newKey);

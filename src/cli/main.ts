@@ -9,6 +9,7 @@ import { buildApp, DEMO_ACCOUNTS, DEMO_STAFF, openConfiguredDatabase, VERSION } 
 import { SYSTEM_ROLES } from '../kernel/policy/index.ts';
 import { rotatePersonalDataKeys } from '../modules/identity/index.ts';
 import { rotateApplicationKeys } from '../modules/applications/index.ts';
+import { rotateDisclosureKeys } from '../modules/disclosure/index.ts';
 import { rotateLicenceKeys } from '../modules/licences/index.ts';
 import { Sm4Keyring, type RotationResult } from '../kernel/crypto/index.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
@@ -34,6 +35,7 @@ import {
   seedDemoRegion,
 } from '../modules/org/index.ts';
 import { loadProcessDefinitions } from '../modules/workflow/index.ts';
+import { describeFinding, reportLines, type SiteCheckReport } from '../modules/sitecheck/index.ts';
 
 function config(): Config {
   return loadConfig();
@@ -282,6 +284,7 @@ keys
       ['identity', (p) => rotatePersonalDataKeys(db, cfg, p)],
       ['applications', (p) => rotateApplicationKeys(db, keyring, p)],
       ['licences', (p) => rotateLicenceKeys(db, keyring, p)],
+      ['disclosure', (p) => rotateDisclosureKeys(db, keyring, p)],
     ];
     const width = Math.max(...rotations.map(([name]) => name.length));
     const started = Date.now();
@@ -308,6 +311,110 @@ keys
     process.stdout.write(
       `keys rotated to ${cfg.piiKeyCurrent}: ${sum.reencrypted} value(s) re-encrypted in ${sum.scanned} row(s), ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
+  });
+
+const search = program.command('search').description('Chinese full-text search (全文检索)');
+search
+  .command('reindex')
+  .description(
+    "segment every indexed document again with the sites' search dictionaries as they are now, module by module, in batches",
+  )
+  .option('--only <name>', "only this module's documents (services …)")
+  .action(async (opts: { only?: string }) => {
+    const cfg = config();
+    const db = await openConfiguredDatabase(cfg);
+    // The modules wired as the server wires them: one segmenter with every site's terms, and each
+    // indexing module's reindexer. Nothing is seeded.
+    const yiwang = await buildApp({ ...cfg, seedDemo: false }, { db });
+    const close = async () => {
+      await yiwang.close();
+      await db.close();
+    };
+    let reindexers;
+    try {
+      reindexers = yiwang.glossary.reindexers.select(opts.only);
+    } catch (e) {
+      await close();
+      throw e;
+    }
+    const width = Math.max(...reindexers.map((r) => r.name.length));
+    const started = Date.now();
+    const sum = { documents: 0, changed: 0 };
+    for (const r of reindexers) {
+      const bar = progressBar(r.name.padEnd(width));
+      let result: { documents: number; changed: number };
+      try {
+        result = await r.run((done, total) => bar.update('documents', done, total));
+        bar.stop();
+      } catch (e) {
+        bar.stop();
+        await close();
+        // Each batch commits: the modules before this one, and its batches so far, are re-indexed.
+        fail(`search reindex stopped in ${r.name}: ${(e as Error).message}; run it again once that is fixed`);
+      }
+      sum.documents += result.documents;
+      sum.changed += result.changed;
+      process.stdout.write(
+        `${`${r.name}:`.padEnd(width + 1)} ${result.documents} document(s) re-indexed, ${result.changed} changed\n`,
+      );
+    }
+    await close();
+    process.stdout.write(
+      `search index rebuilt: ${sum.documents} document(s) re-indexed, ${sum.changed} changed, ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  });
+
+const site = program.command('site').description('the website (政府网站)');
+site
+  .command('check')
+  .description(
+    'check a site against the government website inspection indicators (网站自查): exit 1 on a veto-level (单项否决) finding, 2 when it cannot check',
+  )
+  .option('--site <tenant>', "the site (its division code); the deployment's default site if not given")
+  .option('--json', 'print the report as JSON, as GET /api/v1/site-check gives it')
+  // Exit 1 means a veto, so a bad option or any other trouble says so with its own code, 2.
+  .configureOutput({ outputError: (str, write) => write(`yiwang: ${str.replace(/^error: /, '')}`) })
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
+  .action(async (opts: { site?: string; json?: boolean }) => {
+    const t = translator('zh-CN');
+    const trouble = (message: string): never => {
+      process.stderr.write(`yiwang: ${message}\n`);
+      process.exit(2);
+    };
+    if (opts.site !== undefined && !/^\d{6}$/.test(opts.site))
+      trouble(`--site takes a site's six-digit division code, not "${opts.site}"`);
+    let report: SiteCheckReport;
+    const bar = progressBar('links');
+    try {
+      const cfg = config();
+      const db = await openConfiguredDatabase(cfg);
+      // The server's modules as it wires them, silent: the check requests pages, each would be logged.
+      const yiwang = await buildApp({ ...cfg, seedDemo: false, logLevel: 'silent' }, { db });
+      try {
+        const tenantId = opts.site ?? (await yiwang.org.tenants.resolveHost(''))?.tenantId;
+        if (!tenantId) throw new Error('this deployment has no site yet (`yiwang seed`, or create one)');
+        report = await yiwang.sitecheck.sitecheck.run(systemContext(tenantId, 'cli'), {
+          // A bar only for work worth watching.
+          onProgress: (phase, done, total) => {
+            if (total >= 50) bar.update(phase, done, total);
+          },
+        });
+      } finally {
+        bar.stop();
+        await yiwang.close();
+        await db.close();
+      }
+    } catch (e) {
+      if (e instanceof DomainError) trouble(t(e.code, e.params));
+      trouble(e instanceof ConfigError ? e.message : `site check failed: ${(e as Error).message}`);
+    }
+    const shown = report!;
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ ...shown, findings: shown.findings.map((f) => ({ ...f, message: describeFinding(t, f) })) }, null, 2)}\n`
+        : `${reportLines(t, shown).join('\n')}\n`,
+    );
+    process.exitCode = shown.passed ? 0 : 1;
   });
 
 const audit = program.command('audit').description('the tamper-evident audit chain (审计日志)');

@@ -7,12 +7,12 @@ import type { Permission } from '../kernel/policy/index.ts';
 import { CsrfField, usePage, type Layout, type PageContent } from '../kernel/pages/index.tsx';
 import { Breadcrumbs, Head, LanguageSwitch } from '../portal/chrome.tsx';
 
-/** A link in the workbench navigation, contributed by a module; shown to those who hold `permission`. */
+/** A link in the workbench navigation, contributed by a module; shown to those who hold `permission` (any of them). */
 export interface WorkbenchLink {
   href: string;
   /** locale key of its label */
   key: string;
-  permission: Permission;
+  permission: Permission | readonly Permission[];
 }
 
 export function workbenchLayout(links: readonly WorkbenchLink[]): Layout {
@@ -20,7 +20,7 @@ export function workbenchLayout(links: readonly WorkbenchLink[]): Layout {
 }
 
 function visibleLinks(links: readonly WorkbenchLink[], permissions: ReadonlySet<Permission> | undefined) {
-  return links.filter((l) => permissions?.has(l.permission));
+  return links.filter((l) => [l.permission].flat().some((p) => permissions?.has(p)));
 }
 
 function WorkbenchLayout(props: { page: PageContent; links: readonly WorkbenchLink[] }) {

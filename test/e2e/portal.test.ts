@@ -29,6 +29,7 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
     assert.deepEqual(await page.locator('nav.main-nav a').allTextContents(), [
       '首页',
       '网上办事',
+      '政府信息公开',
       '机构设置',
       '行政区划',
       '开放接口',
@@ -42,6 +43,7 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
     assert.deepEqual(await page.locator('nav.main-nav a').allTextContents(), [
       'Home',
       'Online services',
+      'Government information disclosure',
       'Departments',
       'Administrative divisions',
       'API',

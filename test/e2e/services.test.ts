@@ -2,11 +2,13 @@
  * Online services (网上办事) in Chromium, the whole story, each person in their own browser: a citizen
  * finds 开办企业（一件事）, reads its guide, downloads the blank form, applies online (the item's form
  * filled through its labels, the address picker level by level, files for the materials) and submits;
- * the window stops the clock for 补正, the citizen supplies the document on the case page and resumes,
- * the window accepts; the four departments approve in parallel (two through the pages, two through the
- * API with their sessions), the window issues the 营业执照; the citizen downloads the licence and anyone
- * verifies it through the URL its QR code carries. axe runs on every page, and on the catalogue's other
- * pages in the workbench and on the portal.
+ * the window stops the clock for 补正, ticking the missing material and saying what is wrong with it;
+ * the citizen sees the notice as a list, uploads the document against it on the application page and
+ * resubmits; the window accepts and the citizen downloads the 受理通知书 (PDF); the four departments
+ * approve in parallel (two through the pages, two through the API with their sessions), the window
+ * issues the 营业执照; the citizen downloads the licence and anyone verifies it through the URL its QR
+ * code carries. axe runs on every page, and on the catalogue's other pages in the workbench and on the
+ * portal.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ const ITEM_NAME = '开办企业（一件事）';
 const COMPANY = '杭州西岭数字科技有限公司';
 const APPLICANT = 'demo.citizen';
 const MISSING = '公司章程或合伙协议';
-const SUPPLEMENT = `请补充上传${MISSING}（全体股东签署的公司章程）`;
+const WHAT_IS_WRONG = '缺少全体股东签署的公司章程';
 
 interface Material {
   key: string;
@@ -238,20 +240,25 @@ describe('online services: 开办企业 to a verified licence (e2e)', { timeout:
     await page.context().close();
   });
 
-  it('lets the window ask for 补正; the citizen supplies the document and resumes; the window accepts', async () => {
+  it('lets the window ask for 补正; the citizen answers it on the application; the window accepts', async () => {
     assert.ok(number, 'no case: the application was not submitted');
     const officer = await signIn('demo.window', '/workbench/tasks');
     assert.match(await rowOf(officer, number).innerText(), /一窗受理/);
     await rowOf(officer, number).getByRole('link', { name: number }).click();
     await officer.waitForURL(new RegExp(`/workbench/cases/${number}$`));
     await expectAccessible(officer);
+    // One checkbox per material of the item (and the form), each with a note on what is wrong.
     const stop = /^暂停计时（任务 \d+ 一窗受理）$/;
     await region(officer, stop).getByLabel('暂停类型').selectOption({ label: '补正材料' });
-    await region(officer, stop).getByLabel('原因与需要补正的内容').fill(SUPPLEMENT);
+    const asked = region(officer, stop).getByRole('group', { name: '需要补正的材料' });
+    for (const m of materials)
+      assert.equal(await asked.getByRole('checkbox', { name: m.name, exact: true }).count(), 1, m.name);
+    await asked.getByRole('checkbox', { name: MISSING, exact: true }).check();
+    await asked.getByLabel(`“${MISSING}”的问题`).fill(WHAT_IS_WRONG);
     assert.equal(await act(officer, stop, '暂停计时'), 303);
     assert.match(
       await textOf(officer, 'ol.timeline'),
-      new RegExp(`暂停计时（补正材料）：${escape(SUPPLEMENT)}`),
+      new RegExp(`暂停计时（补正材料）：${escape(MISSING)}（${WHAT_IS_WRONG}）`),
     );
     await expectAccessible(officer);
 
@@ -261,28 +268,50 @@ describe('online services: 开办企业 to a verified licence (e2e)', { timeout:
     await visit(citizen, `/account/cases/${number}`);
     assert.match(
       await textOf(citizen, 'dl.facts'),
-      new RegExp(`暂停计时[\\s\\S]*需要您补正\\s*${escape(SUPPLEMENT)}`),
+      new RegExp(`暂停计时[\\s\\S]*需要您补正\\s*${escape(MISSING)}：${WHAT_IS_WRONG}`),
     );
     await expectAccessible(citizen);
-    const file = citizen.getByLabel('选择文件', { exact: true });
-    assert.equal(await upload(citizen, file, png(MISSING), '上传附件'), 303);
-    assert.ok(await citizen.getByRole('link', { name: `${MISSING}.png` }).isVisible());
-    await region(citizen, /^恢复计时$/)
-      .getByLabel('说明')
-      .fill('已上传公司章程');
-    assert.equal(await act(citizen, /^恢复计时$/, '恢复计时'), 303);
+    // The application page lists the notice; the file goes against the material it names.
+    await visit(citizen, '/account/applications');
+    await citizen.getByRole('link', { name: ITEM_NAME, exact: true }).click();
+    await citizen.waitForURL(/\/account\/applications\/[\w-]+$/);
+    const notice = region(citizen, /^补正告知$/);
+    assert.match(await notice.innerText(), new RegExp(`${escape(MISSING)}\\s*${WHAT_IS_WRONG}`));
+    await expectAccessible(citizen);
+    const file = citizen.getByLabel(`选择“${MISSING}”的文件`, { exact: true });
+    assert.equal(await upload(citizen, file, png(MISSING), '上传'), 303);
+    assert.match(await region(citizen, /^补正告知$/).innerText(), new RegExp(`${escape(MISSING)}\\.png`));
+    await expectAccessible(citizen);
+    assert.equal(await post(citizen, () => citizen.getByRole('button', { name: '重新提交' }).click()), 303);
+    assert.match(await textOf(citizen, 'main'), /已重新提交，办件继续办理。/);
+    assert.equal(await region(citizen, /^补正告知$/).count(), 0);
+    await expectAccessible(citizen);
+    await visit(citizen, `/account/cases/${number}`);
     assert.match(await textOf(citizen, 'dl.facts'), /办理中/);
     assert.equal(await citizen.locator('dl.facts dd.notice').count(), 0);
-    await expectAccessible(citizen);
-    await citizen.context().close();
 
     await visit(officer, `/workbench/cases/${number}`);
-    assert.ok(await officer.getByRole('link', { name: `${MISSING}.png` }).isVisible());
+    assert.ok(await officer.getByRole('link', { name: `${MISSING}：${MISSING}.png` }).isVisible());
     assert.match(await textOf(officer, 'ol.timeline'), /恢复计时（补正材料）/);
     assert.equal(await act(officer, /^受理（任务 \d+ 一窗受理）$/, '受理'), 303);
     assert.match(await textOf(officer, 'main table'), /市场监管：设立登记[\s\S]*公安：印章刻制备案/);
+    assert.ok(await officer.getByRole('link', { name: '下载受理通知书（PDF）' }).isVisible());
     await expectAccessible(officer);
     await officer.context().close();
+
+    // The citizen downloads the 受理通知书 from the application page.
+    await visit(citizen, '/account/applications');
+    await citizen.getByRole('link', { name: ITEM_NAME, exact: true }).click();
+    await citizen.waitForURL(/\/account\/applications\/[\w-]+$/);
+    await expectAccessible(citizen);
+    const [download] = await Promise.all([
+      citizen.waitForEvent('download'),
+      citizen.getByRole('link', { name: '下载受理通知书（PDF）' }).click(),
+    ]);
+    const text = (await pdfText(readFileSync((await download.path())!))).replace(/\s+/g, '');
+    for (const expected of ['受理通知书', number, ITEM_NAME, '西湖区市场监督管理局', '予以受理'])
+      assert.ok(text.includes(expected), `${expected} in the 受理通知书:\n${text}`);
+    await citizen.context().close();
   });
 
   it('has the four departments approve in parallel, and the window issue the licence', async () => {

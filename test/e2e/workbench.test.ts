@@ -38,10 +38,11 @@ describe('workbench (e2e)', { timeout: 300_000 }, () => {
     assert.equal(await textOf(page, 'h1'), '工作台首页');
     assert.equal(await page.getAttribute('nav.side-nav a[href="/workbench"]', 'aria-current'), 'page');
     const cards = await page.locator('main .card h2').allTextContents();
-    assert.deepEqual(cards.slice(0, 7), [
+    assert.deepEqual(cards.slice(0, 8), [
       '站内消息',
       '流程定义',
       '工作日历',
+      '网站自查',
       '部门管理',
       '行政区划管理',
       '站点设置',

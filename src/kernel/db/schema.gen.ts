@@ -95,6 +95,37 @@ export interface ConsultationsQuestion {
   public: Generated<boolean>;
 }
 
+export interface DisclosureRequest {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  public_id: string;
+  case_number: string;
+  requester_account_id: number;
+  requester_kind: string;
+  requester_name: string;
+  id_number: string | null;
+  credit_code: string | null;
+  legal_representative: string | null;
+  contact_person: string | null;
+  phone: string;
+  address: Generated<string>;
+  email: Generated<string>;
+  department_id: number;
+  department_name: string;
+  division_code: string;
+  description: string;
+  purpose: Generated<string>;
+  format: string;
+  delivery: string;
+  received_at: Date;
+  supplemented_at: Date | null;
+  status: Generated<string>;
+  due_at: Date | null;
+  extended: Generated<boolean>;
+  outcome: string | null;
+  replied_at: Date | null;
+}
+
 export interface EvaluationCaseEvaluation {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -128,6 +159,14 @@ export interface EvaluationInvitation {
   definition_code: string;
   outcome: string;
   closed_at: Date;
+}
+
+export interface GlossaryTerm {
+  tenant_id: string;
+  term: string;
+  added_by: string;
+  added_by_name: string;
+  added_at: Generated<Date>;
 }
 
 export interface IdentityAccount {
@@ -336,6 +375,128 @@ export interface OrgTenantHost {
   tenant_id: string;
 }
 
+export interface PoliciesInterpretation {
+  tenant_id: string;
+  policy_id: number;
+  publication_id: number;
+  linked_by: number;
+  linked_at: Generated<Date>;
+}
+
+export interface PoliciesPolicy {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  title: string;
+  department_id: number;
+  division_code: string;
+  stage: Generated<string>;
+  consultation_draft_id: number | null;
+  consultation_opens_on: string | null;
+  consultation_closes_on: string | null;
+  consultation_short_reason: Generated<string>;
+  document_id: number | null;
+  published_at: Date | null;
+  evaluation_report_id: number | null;
+  evaluated_at: Date | null;
+  revises_id: number | null;
+  revised_at: Date | null;
+  repealed_at: Date | null;
+  repeal_reason: Generated<string>;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PoliciesReport {
+  tenant_id: string;
+  task_id: number;
+  period_no: number;
+  period_label: string;
+  period_start: string;
+  period_end: string;
+  due_on: string;
+  case_number: string | null;
+  status: string | null;
+  progress: Generated<string>;
+  reported_at: Date | null;
+  on_time: boolean | null;
+}
+
+export interface PoliciesTask {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  policy_id: number;
+  department_id: number;
+  division_code: string;
+  requirement: string;
+  period: string;
+  starts_on: string;
+  periods: number;
+  report_days: number;
+  assigned_by: number;
+  assigned_at: Generated<Date>;
+}
+
+export interface PublicationsAttachment {
+  tenant_id: string;
+  publication_id: number;
+  position: number;
+  digest: string;
+  file_name: string;
+  media_type: string;
+  size: number;
+  text: Generated<string>;
+}
+
+export interface PublicationsCategory {
+  tenant_id: string;
+  code: string;
+  name: string;
+  parent_code: string | null;
+  kind: string;
+  position: Generated<number>;
+  active: Generated<boolean>;
+}
+
+export interface PublicationsIndexCounter {
+  tenant_id: string;
+  prefix: string;
+  last: number;
+}
+
+export interface PublicationsPublication {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  category_code: string;
+  title: string;
+  index_number: string | null;
+  department_id: number;
+  division_code: string;
+  issuing_body: string;
+  written_on: string | null;
+  doc_number: Generated<string>;
+  subject: Generated<string>;
+  validity: Generated<string>;
+  replaced_by: number | null;
+  body_html: Generated<string>;
+  body_text: Generated<string>;
+  status: Generated<string>;
+  publish_at: Date | null;
+  review_case: string | null;
+  review_note: Generated<string>;
+  withdrawn_at: Date | null;
+  withdrawal_reason: Generated<string>;
+  search_vector: Generated<string>;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PublicationsSetting {
+  tenant_id: string;
+  index_pattern: string;
+}
+
 export interface ServicesItem {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -370,6 +531,24 @@ export interface ServicesItem {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   published_at: Date | null;
+}
+
+export interface SitecheckRun {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  checked_at: Date;
+  checked_by: string;
+  veto: number;
+  deduction: number;
+  notice: number;
+  links_checked: number;
+}
+
+export interface SitecheckSetting {
+  tenant_id: string;
+  thresholds: Json;
+  updated_by: string;
+  updated_at: Generated<Date>;
 }
 
 export interface WorkflowCalendarDay {
@@ -482,8 +661,10 @@ export interface DB {
   'audit.checkpoint': AuditCheckpoint;
   'audit.entry': AuditEntry;
   'consultations.question': ConsultationsQuestion;
+  'disclosure.request': DisclosureRequest;
   'evaluation.case_evaluation': EvaluationCaseEvaluation;
   'evaluation.invitation': EvaluationInvitation;
+  'glossary.term': GlossaryTerm;
   'identity.account': IdentityAccount;
   'identity.login_failure': IdentityLoginFailure;
   'identity.password_link': IdentityPasswordLink;
@@ -501,7 +682,18 @@ export interface DB {
   'org.division': OrgDivision;
   'org.tenant': OrgTenant;
   'org.tenant_host': OrgTenantHost;
+  'policies.interpretation': PoliciesInterpretation;
+  'policies.policy': PoliciesPolicy;
+  'policies.report': PoliciesReport;
+  'policies.task': PoliciesTask;
+  'publications.attachment': PublicationsAttachment;
+  'publications.category': PublicationsCategory;
+  'publications.index_counter': PublicationsIndexCounter;
+  'publications.publication': PublicationsPublication;
+  'publications.setting': PublicationsSetting;
   'services.item': ServicesItem;
+  'sitecheck.run': SitecheckRun;
+  'sitecheck.setting': SitecheckSetting;
   'workflow.calendar_day': WorkflowCalendarDay;
   'workflow.calendar_version': WorkflowCalendarVersion;
   'workflow.calendar_year': WorkflowCalendarYear;

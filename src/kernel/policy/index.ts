@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   'workflow.define': 'system',
   /** The site's working-day calendar (工作日历): enter a year's holidays and make-up workdays. */
   'workflow.calendar.manage': 'system',
+  /** The site's search dictionary (词库): terms search segments as one word. */
+  'search.terms': 'system',
   /**
    * The service catalogue (政务服务事项) and its guides: a department's own items; the whole
    * jurisdiction's for staff of the government services office (政务服务管理办公室).
@@ -71,6 +73,14 @@ export const PERMISSIONS = {
   'licence.revoke': 'business',
   /** One's own department's licence signing keys: see, rotate, revoke a compromised one (all audited). */
   'licence.keys': 'business',
+  /** Write publications (信息公开) in one's own department's name: drafts, attachments, validity. */
+  'publication.write': 'business',
+  /** Review one's own department's publications before they go out; withdraw one with a reason. */
+  'publication.review': 'business',
+  /** The site's disclosure catalogue (公开目录) and how its index numbers (索引号) are made. */
+  'publication.manage': 'system',
+  /** The website self-check (网站自查) against the inspection indicators, and its thresholds. */
+  'site.check': 'system',
 } as const satisfies Record<string, Duty>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -115,6 +125,7 @@ export const SYSTEM_ROLES = {
       'licence.issue',
       'licence.revoke',
       'licence.keys',
+      'publication.review',
     ],
     requiresMfa: false,
   },
@@ -123,7 +134,7 @@ export const SYSTEM_ROLES = {
   /** 事项管理员: maintains service items and guides (see services.manage for whose). */
   service_admin: { kind: 'staff', permissions: ['workbench.enter', 'services.manage'], requiresMfa: false },
   /** 信息发布员 */
-  publisher: { kind: 'staff', permissions: ['workbench.enter'], requiresMfa: false },
+  publisher: { kind: 'staff', permissions: ['workbench.enter', 'publication.write'], requiresMfa: false },
   /** 审计管理员: reads and exports the audit log, changes nothing. */
   auditor: {
     kind: 'staff',
@@ -148,6 +159,7 @@ export const SYSTEM_ROLES = {
       'staff.manage',
       'workflow.define',
       'workflow.calendar.manage',
+      'site.check',
     ],
     requiresMfa: true,
   },
@@ -160,6 +172,9 @@ export const SYSTEM_ROLES = {
       'org.department.manage',
       'workflow.define',
       'workflow.calendar.manage',
+      'search.terms',
+      'publication.manage',
+      'site.check',
     ],
     requiresMfa: true,
   },

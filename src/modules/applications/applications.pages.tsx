@@ -2,7 +2,9 @@
  * Applying in pages, without JavaScript: from a guide to a draft (/applications/new?item=…), the
  * draft's form and materials (/account/applications/:id for the applicant; /workbench/applications/:id
  * for a window officer taking it for a walk-in applicant), and submission, after which the case page
- * follows it. Every problem is shown beside its field or its material, with what was typed kept.
+ * follows it. A submitted application shows what its case asks of the applicant — a 补正 notice, each
+ * item with an upload, and 重新提交 — and its decision documents (受理通知书 …) to download. Every
+ * problem is shown beside its field or its material, with what was typed kept.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditContext } from '../../kernel/audit/index.ts';
@@ -35,6 +37,8 @@ import {
   type PageContent,
 } from '../../kernel/pages/index.tsx';
 import type { Item } from '../services/index.ts';
+import { chineseDate, type DocumentEntry, type DocumentService } from './application.documents.ts';
+import type { SupplementNotice, SupplementService } from './application.supplement.ts';
 import {
   IDENTITY_DOCUMENTS,
   takesApplications,
@@ -44,6 +48,8 @@ import {
 
 export interface PagesDeps {
   applications: ApplicationService;
+  supplements: SupplementService;
+  documents: DocumentService;
   blobs: BlobStore;
   item(tenantId: string, code: string): Promise<Item | undefined>;
   /** where address fields may lie on this site, and how to look divisions up */
@@ -119,6 +125,105 @@ function Materials(props: { a: Application; item: Item; base: string; problems: 
   );
 }
 
+/**
+ * The open 补正 notice: each item asked for with what is wrong with it, the files given for it since,
+ * and — for the applicant — an upload per item and 重新提交.
+ */
+function Supplement(props: {
+  a: Application;
+  notice: SupplementNotice;
+  base: string;
+  problems: FieldProblem[];
+}) {
+  const { t } = usePage();
+  const { a, notice } = props;
+  const action = `${props.base}/${a.publicId}`;
+  const noteProblem = props.problems.find((p) => p.field === 'note');
+  return (
+    <section aria-labelledby="supplement-title" class="supplement">
+      <h2 id="supplement-title">{t('applications.supplement.title')}</h2>
+      <p>
+        {t(notice.canAnswer ? 'applications.supplement.intro' : 'applications.supplement.intro_waiting', {
+          date: chineseDate(notice.since),
+        })}
+      </p>
+      {notice.reason ? <p class="notice">{notice.reason}</p> : null}
+      <ol class="materials">
+        {notice.targets.map((x) => {
+          const field = `supplement/${x.n}`;
+          const problem = props.problems.find((p) => p.field === field);
+          return (
+            <li id={`field-${field}`} class={problem ? 'field field-error' : 'field'}>
+              <h3>{x.label}</h3>
+              {x.note ? <p class="hint">{x.note}</p> : null}
+              {problem ? <p class="error-message">{t(problem.code, problem.params)}</p> : null}
+              {x.files.length > 0 ? (
+                <ul>
+                  {x.files.map((f) => (
+                    <li>
+                      {f.fileName}{' '}
+                      <span class="muted">
+                        {mediaTypeLabel(f.mediaType)} · {formatBytes(f.size)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p class="muted">{t('applications.supplement.nothing_yet')}</p>
+              )}
+              {notice.canAnswer ? (
+                <form method="post" action={`${action}/supplement/${x.n}`} enctype="multipart/form-data">
+                  <CsrfField />
+                  <label for={`supplement-${x.n}`}>
+                    {t('applications.material.choose', { name: x.label })}
+                  </label>
+                  <input id={`supplement-${x.n}`} type="file" name="file" multiple />
+                  <button type="submit">{t('applications.material.upload')}</button>
+                </form>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+      {notice.canAnswer ? (
+        <form method="post" action={`${action}/resubmission`} novalidate>
+          <CsrfField />
+          <Field
+            name="note"
+            label={t('applications.supplement.note')}
+            state={{ values: {}, problems: noteProblem ? [noteProblem] : [] }}
+            rows={2}
+            maxLength={2000}
+          />
+          <p class="hint">{t('applications.supplement.resubmit_hint')}</p>
+          <button type="submit">{t('applications.supplement.resubmit')}</button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+/** The decision documents the case issued, each a PDF link. */
+function Decisions(props: { items: DocumentEntry[] }) {
+  const { t } = usePage();
+  if (props.items.length === 0) return null;
+  return (
+    <section aria-labelledby="decisions-title">
+      <h2 id="decisions-title">{t('applications.decisions.title')}</h2>
+      <ul>
+        {props.items.map((d) => (
+          <li>
+            <a href={d.href} download>
+              {t('applications.decisions.download', { title: d.title })}
+            </a>{' '}
+            <span class="muted">{chineseDate(d.issuedAt)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function Draft(props: {
   a: Application;
   item: Item;
@@ -127,6 +232,10 @@ function Draft(props: {
   problems: FieldProblem[];
   formProblem?: string | undefined;
   divisions: Awaited<ReturnType<typeof loadAddressPickers>>;
+  /** a submitted application's open 补正 notice, its decision documents */
+  notice?: SupplementNotice | null;
+  decisions?: DocumentEntry[];
+  resubmitted?: boolean;
 }) {
   const { t } = usePage();
   const { a, item } = props;
@@ -136,6 +245,20 @@ function Draft(props: {
         <p class="notice" role="status">
           {t('applications.submitted', { number: a.caseNumber ?? '' })}
         </p>
+        {props.resubmitted ? (
+          <p class="notice" role="status">
+            {t('applications.supplement.resubmitted')}
+          </p>
+        ) : null}
+        {props.formProblem ? (
+          <div class="error-summary" role="alert" tabIndex={-1}>
+            <h2>{t('form.error_summary')}</h2>
+            <p>{props.formProblem}</p>
+          </div>
+        ) : null}
+        {props.notice ? (
+          <Supplement a={a} notice={props.notice} base={props.base} problems={props.problems} />
+        ) : null}
         <p>
           <a
             href={`${props.base === '/workbench/applications' ? '/workbench/cases' : '/account/cases'}/${a.caseNumber}`}
@@ -148,6 +271,7 @@ function Draft(props: {
             <a href={`/licences/${a.licenceId}`}>{t('applications.licence')}</a>
           </p>
         ) : null}
+        <Decisions items={props.decisions ?? []} />
       </>
     );
   const def = item.form as FormDefinition | null;
@@ -216,6 +340,10 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
     const values = state.values ?? (def ? formValuesOf(def, a.data as never) : {});
     const divisions = def ? await loadAddressPickers(def, values, deps.addressScope(req.site.tenantId)) : {};
     const base = baseOf(req);
+    const ctx = auditContextOf(req);
+    const submitted = a.status === 'submitted';
+    const notice = submitted ? await deps.supplements.notice(ctx, a) : null;
+    const decisions = submitted ? await deps.documents.list(ctx, a.publicId) : [];
     const body = (
       <>
         <h1>{a.itemName}</h1>
@@ -227,6 +355,9 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
           problems={state.problems ?? []}
           formProblem={state.formProblem}
           divisions={divisions}
+          notice={notice}
+          decisions={decisions}
+          resubmitted={/[?&]resubmitted=1(&|$)/.test(req.url)}
         />
       </>
     );
@@ -360,6 +491,48 @@ export function applicationsPages(app: FastifyInstance, deps: PagesDeps): void {
         return refused(req, reply, a, e);
       }
       return reply.redirect(`${base}/${a.publicId}`, 303);
+    });
+
+    // 补正: files for one item of the notice, kept as the application's and attached to its case.
+    app.post(`${base}/:id/supplement/:n`, { schema: hide, config: access }, async (req, reply) => {
+      const ctx = auditContextOf(req);
+      const raw = (req.params as { n: string }).n;
+      const n = /^\d{1,2}$/.test(raw) ? Number(raw) : -1;
+      const a = await applications.get(ctx, idOf(req));
+      try {
+        await deps.supplements.check(ctx, a.publicId, n);
+        const { files } = await readUpload(req, deps.blobs, {
+          maxBytes: req.server.uploadLimitBytes,
+          allowed: DEFAULT_ALLOWED_TYPES,
+        });
+        await deps.supplements.give(ctx, a.publicId, n, files);
+      } catch (e) {
+        const d = toDomainError(e);
+        // A problem with the files shows beside the item; one with the notice (no longer open) above it.
+        if (d && d.kind !== 'not_found' && d.kind !== 'conflict')
+          return refused(
+            req,
+            reply,
+            a,
+            new DomainError(d.kind, d.code, d.params, [
+              { field: `supplement/${n}`, code: d.fields[0]?.code ?? d.code, params: d.params },
+            ]),
+          );
+        return refused(req, reply, a, e);
+      }
+      return reply.redirect(`${base}/${a.publicId}#field-supplement/${n}`, 303);
+    });
+
+    // 重新提交: the stop ends, the clock resumes as the process says.
+    app.post(`${base}/:id/resubmission`, { schema: hide, config: access }, async (req, reply) => {
+      const ctx = auditContextOf(req);
+      const a = await applications.get(ctx, idOf(req));
+      try {
+        await deps.supplements.resubmit(ctx, a.publicId, formValues(req.body).note ?? '');
+      } catch (e) {
+        return refused(req, reply, a, e);
+      }
+      return reply.redirect(`${base}/${a.publicId}?resubmitted=1`, 303);
     });
   }
 

@@ -151,7 +151,7 @@ export async function applicationsRoutes(
       const problems = [];
       const stray = files.find((f) => !f.field.startsWith(MATERIAL_PART));
       if (stray) problems.push({ field: stray.field, code: 'applications.part_unknown' });
-      let data: unknown = {};
+      let data: unknown;
       try {
         data = JSON.parse(fields.data ?? '{}');
       } catch {

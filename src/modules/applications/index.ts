@@ -10,9 +10,13 @@ import type { BlobStore } from '../../kernel/files/index.ts';
 import type { AddressScope } from '../../kernel/forms/index.ts';
 import type { Permission } from '../../kernel/policy/index.ts';
 import type { Item } from '../services/index.ts';
-import type { CaseService } from '../workflow/index.ts';
+import type { CaseService, CaseView } from '../workflow/index.ts';
+import { createDocumentService } from './application.documents.ts';
+import { applicationDocumentRoutes } from './application.documents.routes.ts';
 import { licenceOnApproval, type LicencePorts } from './application.licence.ts';
 import { createApplicationService } from './application.service.ts';
+import { createSupplementService } from './application.supplement.ts';
+import { applicationSupplementRoutes } from './application.supplement.routes.ts';
 import { applicationsPages } from './applications.pages.tsx';
 import { applicationsRoutes } from './applications.routes.ts';
 
@@ -21,7 +25,7 @@ export { rotateApplicationKeys } from './application.keys.ts';
 
 export interface ApplicationsDeps {
   item(tenantId: string, code: string, ex?: Executor): Promise<Item | undefined>;
-  cases: Pick<CaseService, 'create' | 'onClosed'>;
+  cases: Pick<CaseService, 'create' | 'onClosed' | 'get' | 'act'>;
   /** issues an electronic licence in the approving transaction (the licences module's issue) */
   issueLicence: LicencePorts['issue'];
   keyring: Sm4Keyring;
@@ -33,6 +37,9 @@ export interface ApplicationsDeps {
 
 export function createApplicationsModule(db: Database, deps: ApplicationsDeps) {
   const applications = createApplicationService(db, deps);
+  // 补正 answered on the application page; its decision documents as PDFs.
+  const supplements = createSupplementService(db, { applications, item: deps.item, cases: deps.cases });
+  const documents = createDocumentService(db, { applications, item: deps.item, cases: deps.cases });
   deps.cases.onClosed(
     licenceOnApproval({
       item: (tenantId, code, ex) => deps.item(tenantId, code, ex),
@@ -45,12 +52,18 @@ export function createApplicationsModule(db: Database, deps: ApplicationsDeps) {
   );
   return {
     applications,
+    /** What a 补正 may ask for in an application's case (the workflow's stopChoices port). */
+    stopChoices: (tenantId: string, view: CaseView) => supplements.stopChoices(tenantId, view),
+    /** An application's case's decision documents, linked (the workflow's caseDocuments port). */
+    caseDocuments: (tenantId: string, view: CaseView) => documents.ofCase(tenantId, view),
     workbenchLinks: [
       { href: '/workbench/applications', key: 'applications.window.title', permission: 'case.handle' },
     ] satisfies { href: string; key: string; permission: Permission }[],
     async routes(app: FastifyInstance) {
       await applicationsRoutes(app, { applications, blobs: deps.blobs });
-      applicationsPages(app, { applications, ...deps });
+      await applicationDocumentRoutes(app, { documents });
+      await applicationSupplementRoutes(app, { applications, supplements, blobs: deps.blobs });
+      applicationsPages(app, { applications, supplements, documents, ...deps });
     },
   };
 }

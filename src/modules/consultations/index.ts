@@ -30,6 +30,7 @@ import { consultationsPages, guideSection } from './consultations.pages.tsx';
 import { consultationsRoutes } from './consultations.routes.ts';
 
 export type { ConsultationService, PublicQuestion, Question } from './consultation.service.ts';
+export { unansweredQuestions, type UnansweredQuestion } from './consultation.overdue.ts';
 
 export interface ConsultationsDeps extends ConsultationPorts {
   /** The site-wide per-address limit; asking gets a sixtieth of it (at least 5 a minute). */

@@ -109,6 +109,14 @@ export const DEMO_STAFF = [
   },
   // The service catalogue's administrator, and the departments 开办企业 runs across in parallel.
   {
+    // 信息发布员: drafts publications in 西湖区民政局's name; demo.head reviews them.
+    username: 'demo.publisher',
+    password: 'Demo#2026publisher',
+    displayName: '钱发布',
+    department: '西湖区民政局',
+    roles: ['publisher'],
+  },
+  {
     username: 'demo.services',
     password: 'Demo#2026services',
     displayName: '郑事项',
@@ -198,6 +206,15 @@ export const DEMO_STAFF = [
     password: 'Demo#2026health',
     displayName: '施卫健',
     department: '浙江省卫生健康委员会',
+    roles: ['department_head', 'handler'],
+  },
+  // 政府信息公开工作机构 of the provincial government: replies to requests for government information
+  // (依申请公开) sent to its general office, the body a request goes to by default.
+  {
+    username: 'demo.disclosure',
+    password: 'Demo#2026disclosure',
+    displayName: '林公开',
+    department: '浙江省人民政府办公厅',
     roles: ['department_head', 'handler'],
   },
 ] as const;

@@ -10,9 +10,10 @@ import type { Database, Executor } from '../../kernel/db/index.ts';
 import { subtreePrefix } from '../../kernel/divisions/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import type { Permission } from '../../kernel/policy/index.ts';
-import { createSegmenter } from '../../kernel/search/index.ts';
+import type { Segmenter } from '../../kernel/search/index.ts';
 import type { ItemInput } from './catalogue.ts';
 import { createCatalogueSearch, itemVector } from './item.search.ts';
+import { createItemReindexer } from './item.reindex.ts';
 import { createItemService, type ServiceDepartment } from './item.service.ts';
 import { servicesPortalPages, type GuideSection } from './services.portal.tsx';
 import { servicesRoutes } from './services.routes.ts';
@@ -22,6 +23,7 @@ import { servicesWorkbenchPages } from './services.workbench.tsx';
 
 export type { Item, ItemInput, Material } from './catalogue.ts';
 export type { ServiceDepartment } from './item.service.ts';
+export { createItemReindexer, type ItemReindexer } from './item.reindex.ts';
 export type { GuideSection } from './services.portal.tsx';
 import { DEMO_CATALOGUE as DEMO_ITEMS } from './demo-catalogue.ts';
 import { DEMO_FORMS } from './demo-forms.ts';
@@ -40,10 +42,12 @@ export interface ServicesDeps {
   departments(tenantId: string): Promise<ServiceDepartment[]>;
   /** the site's process definitions (applications run on one) */
   processes(tenantId: string): Promise<{ code: string; name: string }[]>;
+  /** the process's one segmenter, holding the sites' search terms (src/modules/glossary keeps them) */
+  segmenter: Segmenter;
 }
 
 export function createServicesModule(db: Database, deps: ServicesDeps) {
-  const segmenter = createSegmenter();
+  const segmenter = deps.segmenter;
   const items = createItemService(db, {
     department: (tenantId, id, ex) => deps.department(tenantId, id, ex),
     processExists: async (tenantId, code) => (await deps.processes(tenantId)).some((p) => p.code === code),
@@ -64,6 +68,8 @@ export function createServicesModule(db: Database, deps: ServicesDeps) {
   return {
     items,
     search,
+    /** Recomputes every item's search vector (`yiwang search reindex`), after the dictionary changed. */
+    reindexer: createItemReindexer(db, segmenter),
     /** Seeds items (the demo catalogue): each department by name; existing codes are left alone. */
     async seed(ctx: AuditContext, entries: { department: string; item: Omit<ItemInput, 'departmentId'> }[]) {
       const departments = await deps.departments(ctx.tenantId);

@@ -294,4 +294,67 @@ describe('cases over HTTP (API and pages)', () => {
     const listed = await api('handler', 'GET', `/workbench/cases/${number}`);
     assert.ok(listed.body.includes('户口簿.pdf'));
   });
+
+  it('stops the clock with a 补正 notice listing each item; both sides see the list; bad lists are refused', async () => {
+    const opened = await api('citizen', 'POST', '/api/v1/cases', {
+      definition: 'demo.assistance',
+      title: '临时救助申请（补正）',
+      data: { reason: '家中失火', amount: 2000 },
+      division: '330106',
+    });
+    assert.equal(opened.statusCode, 201, opened.body);
+    const n = (opened.json() as { number: string }).number;
+    const stop = (body: object) =>
+      api('window', 'POST', `/api/v1/cases/${n}/actions`, {
+        action: 'stop',
+        task: 1,
+        stop: 'supplement',
+        ...body,
+      });
+    const fields = async (body: object) => {
+      const res = await stop(body);
+      assert.equal(res.statusCode, 400, res.body);
+      return (res.json() as { errors: { field: string }[] }).errors.map((e) => e.field);
+    };
+    assert.deepEqual(await fields({ reason: '' }), ['reason']);
+    assert.deepEqual(await fields({ items: [{ label: '户口簿' }, { label: '户口簿', note: '不清晰' }] }), [
+      'items.1.label',
+    ]);
+    assert.deepEqual(await fields({ items: [{ label: '户口簿', note: 'x'.repeat(501) }] }), ['items.0.note']);
+    const many = Array.from({ length: 51 }, (_, i) => ({ label: `材料${i}` }));
+    assert.deepEqual(await fields({ items: many }), ['items']);
+
+    const ok = await stop({
+      reason: '另请到窗口核验原件',
+      items: [{ label: '户口簿', note: '复印件不清晰' }, { label: '收入证明' }],
+    });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const seen = (await api('citizen', 'GET', `/api/v1/cases/${n}`)).json() as {
+      status: string;
+      stop: { items: { label: string; note: string }[]; reason: string };
+    };
+    assert.equal(seen.status, 'stopped');
+    assert.deepEqual(seen.stop.items, [
+      { label: '户口簿', note: '复印件不清晰' },
+      { label: '收入证明', note: '' },
+    ]);
+    // The notice on the applicant's page and in their inbox; the officer's page shows it too.
+    const portal = await api('citizen', 'GET', `/account/cases/${n}`);
+    assert.match(portal.body, /<ol class="stop-items"><li><strong>户口簿<\/strong>：复印件不清晰<\/li>/);
+    assert.match(portal.body, /另请到窗口核验原件/);
+    const inbox = (await api('citizen', 'GET', '/api/v1/inbox')).json() as { items: { body: string }[] };
+    assert.ok(
+      inbox.items.some((m) => /另请到窗口核验原件\n1\. 户口簿：复印件不清晰\n2\. 收入证明/.test(m.body)),
+      JSON.stringify(inbox.items[0]),
+    );
+    const office = await api('window', 'GET', `/workbench/cases/${n}`);
+    assert.match(office.body, /<strong>收入证明<\/strong>/);
+    assert.match(office.body, /暂停计时（补正材料）：另请到窗口核验原件；户口簿（复印件不清晰）；收入证明/);
+    const resumed = await api('citizen', 'POST', `/api/v1/cases/${n}/actions`, {
+      action: 'resume',
+      note: '已补',
+    });
+    assert.equal(resumed.statusCode, 200, resumed.body);
+    assert.equal((resumed.json() as { stop: unknown }).stop, null);
+  });
 });

@@ -9,8 +9,15 @@ import type { Database } from '../../kernel/db/index.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
 import { Pagination, portalPage, SavedNotice, type FormState } from '../../kernel/pages/index.tsx';
 import { Attachments, submitAttachments, type AttachmentUploader } from './case.attachments.tsx';
-import type { CaseService, DepartmentRef } from './case.service.ts';
-import { ActionForms, EventLine, submitCaseAction } from './case.workbench.tsx';
+import type { CaseExtras, CaseService, DepartmentRef } from './case.service.ts';
+import {
+  ActionForms,
+  CaseDocuments,
+  documentsOf,
+  EventLine,
+  StopNotice,
+  submitCaseAction,
+} from './case.workbench.tsx';
 import { nameIn } from './definition.ts';
 import { OFFICE_EVENTS } from './engine.ts';
 import { chinaTime, dueDay } from './deadline.ts';
@@ -24,6 +31,8 @@ export function casePortalPages(
     cases: CaseService;
     upload: AttachmentUploader;
     listDepartments?: (tenantId: string) => Promise<DepartmentRef[]>;
+    /** the decision documents of a case another module opened */
+    extras?: CaseExtras;
   },
 ): void {
   const { db, cases, upload } = deps;
@@ -110,6 +119,7 @@ export function casePortalPages(
     const departments = new Map(
       (await (deps.listDepartments?.(req.site.tenantId) ?? Promise.resolve([]))).map((d) => [d.id, d.name]),
     );
+    const documents = await documentsOf(deps.extras, req.site.tenantId, view);
     // The applicant sees their own name; the office's people as staff, the timers as the system.
     const who = (by: { accountId: number | null; name: string }) =>
       by.accountId === null
@@ -136,7 +146,9 @@ export function casePortalPages(
           {s.stop ? (
             <>
               <dt>{t('workflow.my_cases.asked')}</dt>
-              <dd class="notice">{s.stop.reason}</dd>
+              <dd class="notice">
+                <StopNotice reason={s.stop.reason} items={s.stop.items} />
+              </dd>
             </>
           ) : null}
           <dt>{t('workflow.case.created')}</dt>
@@ -159,6 +171,7 @@ export function casePortalPages(
           departments={[]}
           failed={failed}
         />
+        <CaseDocuments items={documents} />
         <Attachments
           number={number}
           events={view.events}

@@ -11,6 +11,7 @@ import type { DefinitionService } from './definition.service.ts';
 import {
   BUILTIN_ACTIONS,
   OFFICE_EVENTS,
+  STOP_ITEMS,
   type AvailableAction,
   type CaseEvent,
   type CaseState,
@@ -56,7 +57,14 @@ export const CaseSchema = Type.Object(
     dueAt: Instant,
     late: Type.Boolean(),
     stop: Type.Union([
-      Type.Object({ stop: Type.String(), reason: Type.String(), since: Instant }),
+      Type.Object({
+        stop: Type.String(),
+        reason: Type.String(),
+        items: Type.Array(Type.Object({ label: Type.String(), note: Type.String() }), {
+          description: 'what the stop asks for (补正告知): each material and what is wrong with it',
+        }),
+        since: Instant,
+      }),
       Type.Null(),
     ]),
     urge: Type.Union([Type.Object({ note: Type.String(), at: Instant, by: Type.String() }), Type.Null()]),
@@ -95,6 +103,23 @@ const ActionBody = Type.Object(
     text: Type.Optional(Type.String({ maxLength: 5000 })),
     step: Type.Optional(Type.String({ maxLength: 40 })),
     stop: Type.Optional(Type.String({ maxLength: 40 })),
+    items: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            label: Type.String({ maxLength: STOP_ITEMS.label, description: 'a material or other thing' }),
+            note: Type.Optional(
+              Type.String({ maxLength: STOP_ITEMS.note, description: 'what is wrong: missing, unclear …' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: STOP_ITEMS.max,
+          description: "for action 'stop': everything the 补正 asks for (a reason or at least one item)",
+        },
+      ),
+    ),
     departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
     accountId: Type.Optional(Type.Integer({ minimum: 1 })),
     amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
@@ -137,7 +162,12 @@ export function caseJson(
     closedAt: iso(s.closedAt),
     dueAt: iso(s.dueAt),
     late: s.late,
-    stop: s.stop && { stop: s.stop.stop, reason: s.stop.reason, since: iso(s.stop.since) },
+    stop: s.stop && {
+      stop: s.stop.stop,
+      reason: s.stop.reason,
+      items: s.stop.items,
+      since: iso(s.stop.since),
+    },
     urge: staff && s.urge ? { note: s.urge.note, at: iso(s.urge.at), by: s.urge.by } : null,
     cards: staff ? s.cards.map((c) => ({ ...c, at: iso(c.at) })) : [],
     tasks: s.tasks.map((t) => ({
@@ -194,7 +224,13 @@ export function commandOf(b: ActionBody): Command {
     case 'return':
       return { action: 'return', task: task(), step: need('step', b.step), reason: b.reason ?? '' };
     case 'stop':
-      return { action: 'stop', task: task(), stop: need('stop', b.stop), reason: b.reason ?? '' };
+      return {
+        action: 'stop',
+        task: task(),
+        stop: need('stop', b.stop),
+        reason: b.reason ?? '',
+        items: (b.items ?? []).map((i) => ({ label: i.label, note: i.note ?? '' })),
+      };
     case 'resume':
       return { action: 'resume', note: b.note ?? '', input: b.input ?? {} };
     case 'request_extension':
@@ -395,7 +431,7 @@ export async function caseRoutes(
       schema: {
         tags: ['cases'],
         summary:
-          'Take one action: a step action of the definition (action "step" with its name and input) or a built-in one (claim, release, assign, transfer, return, stop, resume, request_extension, decide_extension, comment, urge, acknowledge, card). 403/409 name the step and the action when it is not allowed; the case is then unchanged.',
+          'Take one action: a step action of the definition (action "step" with its name and input) or a built-in one (claim, release, assign, transfer, return, stop, resume, request_extension, decide_extension, comment, urge, acknowledge, card). A stop gives a reason, a list of items (a 补正 notice: each material asked for and what is wrong with it), or both. 403/409 name the step and the action when it is not allowed; the case is then unchanged.',
         params: Number_,
         body: ActionBody,
         response: { 200: Type.Ref('Case'), 400: Problem, 403: Problem, 404: Problem, 409: Problem },

@@ -24,14 +24,14 @@ describe('cases on the database', () => {
   let test: TestDatabase;
   let clock = new Date('2026-03-02T09:00:00+08:00');
   let calendar: WorkCalendar = nationalCalendar();
-  const sent: { accountId: number; kind: string }[] = [];
+  const sent: { accountId: number; kind: string; params?: Record<string, string | number> }[] = [];
   /** notifications about cases with this title fail (and so does the case's creation) */
   let failNotifyFor = '';
   const ports: CasePorts = fixturePorts({
     calendarFor: async () => calendar,
     notify: async (_ex, m) => {
       if (m.params.title === failNotifyFor) throw new Error('notify failed');
-      sent.push({ accountId: m.accountId, kind: m.kind });
+      sent.push({ accountId: m.accountId, kind: m.kind, params: m.params });
     },
     now: () => clock,
   });
@@ -412,5 +412,63 @@ describe('cases on the database', () => {
       .execute();
     assert.ok(rows.every((r) => r.status === 'done' && r.on_time === true));
     void head;
+  });
+
+  it('tells the applicant the new date of an approved extension; change listeners hear every change', async () => {
+    clock = new Date('2026-03-02T09:00:00+08:00');
+    const heard: string[] = [];
+    cases.onChanged(async (tx, { tenantId }, view, appended) => {
+      // In the changing transaction: the projection already shows the change.
+      const row = await tx
+        .selectFrom('workflow.case')
+        .select('status')
+        .where('tenant_id', '=', tenantId)
+        .where('number', '=', view.number)
+        .executeTakeFirstOrThrow();
+      heard.push(`${appended.map((e) => e.type).join('+')}:${row.status}`);
+    });
+    const c = await open();
+    assert.deepEqual(heard, [], 'the opening is the within of create, not a change');
+    await cases.act(acting(window), c.number, { action: 'step', task: 1, name: 'accept', input: {} });
+    await cases.act(acting(handler), c.number, {
+      action: 'request_extension',
+      task: 2,
+      amount: 5,
+      reason: '需实地核查',
+    });
+    sent.length = 0;
+    await cases.act(acting(head), c.number, {
+      action: 'decide_extension',
+      task: 2,
+      approved: true,
+      note: '同意',
+    });
+    assert.deepEqual(heard, [
+      'task.completed+task.opened:open',
+      'extension.requested:open',
+      'extension.decided:open',
+    ]);
+    // 30 March + 5 working days over 清明 (4–6 April)
+    assert.deepEqual(
+      sent.filter((m) => m.kind === 'workflow.case_extended').map((m) => [m.accountId, m.params!.due]),
+      [[citizen.accountId, '2026-04-07']],
+    );
+    // A refusal tells the applicant nothing: their date stands.
+    const d = await open();
+    await cases.act(acting(window), d.number, { action: 'step', task: 1, name: 'accept', input: {} });
+    await cases.act(acting(handler), d.number, {
+      action: 'request_extension',
+      task: 2,
+      amount: 5,
+      reason: '需实地核查',
+    });
+    sent.length = 0;
+    await cases.act(acting(head), d.number, {
+      action: 'decide_extension',
+      task: 2,
+      approved: false,
+      note: '不予延期',
+    });
+    assert.ok(!sent.some((m) => m.kind === 'workflow.case_extended'));
   });
 });

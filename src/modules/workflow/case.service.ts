@@ -11,7 +11,7 @@ import { conflict, DomainError, invalidFields, notFound } from '../../kernel/err
 import { authorizeActing, type Actor } from '../../kernel/policy/index.ts';
 import type { WorkCalendar } from './calendar.ts';
 import * as store from './case.store.ts';
-import { stepName, type Definition } from './definition.ts';
+import { stepName, type Definition, type DocumentKind } from './definition.ts';
 import type { DefinitionService, StoredDefinition } from './definition.service.ts';
 import { chinaDate, dueDay, workingDaysBetween } from './deadline.ts';
 import {
@@ -21,6 +21,7 @@ import {
   plan,
   planCreate,
   replayDeadlines,
+  stopNoticeText,
   type By,
   type CaseEvent,
   type CaseState,
@@ -74,6 +75,25 @@ export interface CaseView {
   events: CaseEvent[];
 }
 
+/**
+ * What the module that opened a case adds to its pages, the engine staying generic: an application
+ * knows its item's materials (what a 补正 may ask for) and where its decision documents download.
+ * Called outside any transaction, for a case the viewer may see.
+ */
+export interface CaseExtras {
+  /** the things a clock stop may ask for, offered one checkbox each on the stop form */
+  stopChoices?(tenantId: string, view: CaseView): Promise<{ label: string }[]>;
+  /**
+   * the case's decision documents (see caseDocuments) and where each downloads; a module may issue
+   * kinds of its own beside the definition's (a disclosure request's 答复书), named by
+   * `workflow.document.<kind>`
+   */
+  caseDocuments?(
+    tenantId: string,
+    view: CaseView,
+  ): Promise<{ n: number; kind: DocumentKind | (string & {}); at: string; href: string }[]>;
+}
+
 /** Work of another module that must commit or roll back with the case (its own tables only). */
 export type WithinCase = (tx: Executor, view: CaseView) => Promise<void>;
 
@@ -110,12 +130,53 @@ export type CaseClosedListener = (
   view: CaseView,
 ) => Promise<void>;
 
+/**
+ * Called in the transaction of every change to an open case after its opening — an action, a timer's
+ * warning, a calendar edit's new deadlines — with the events it appended: a module that keeps its own
+ * view of its cases (a status, a due date to list by) keeps it in step. The opening is the `within`
+ * of create.
+ */
+export type CaseChangedListener = (
+  tx: Executor,
+  ctx: AuditContext | { tenantId: string },
+  view: CaseView,
+  appended: readonly CaseEvent[],
+) => Promise<void>;
+
 export function createCaseService(db: Database, definitions: DefinitionService, ports: CasePorts) {
   const now = () => ports.now?.() ?? new Date();
   const closedListeners: CaseClosedListener[] = [];
+  const changedListeners: CaseChangedListener[] = [];
+
+  /**
+   * The departments one planning reads, each type and id asked of the org module once: opening a case
+   * resolves its first step's department, checks it, then plans the step — the same rows three times.
+   * Kept for one planning only (one transaction, one instant), so it never goes stale.
+   */
+  function departmentLookup(tenantId: string, ex: Executor) {
+    const byType = new Map<string, Promise<DepartmentRef[]>>();
+    const byId = new Map<number, DepartmentRef>();
+    return {
+      ofType(type: string): Promise<DepartmentRef[]> {
+        let found = byType.get(type);
+        if (!found) {
+          found = ports.departmentsOfType(tenantId, type, ex).then((list) => {
+            for (const d of list) byId.set(d.id, d);
+            return list;
+          });
+          byType.set(type, found);
+        }
+        return found;
+      },
+      async byId(id: number): Promise<DepartmentRef | undefined> {
+        return byId.get(id) ?? ports.department(tenantId, id, ex);
+      },
+    };
+  }
+  type DepartmentLookup = ReturnType<typeof departmentLookup>;
 
   const resolver =
-    (tenantId: string, ex: Executor): ResolveAssignee =>
+    (departments: DepartmentLookup): ResolveAssignee =>
     async (assignee, c) => {
       const d = assignee.department;
       const unresolved = () =>
@@ -125,12 +186,12 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         return { departmentId: c.departmentId, division: c.division };
       }
       if ('id' in d) {
-        const dep = await ports.department(tenantId, d.id, ex);
+        const dep = await departments.byId(d.id);
         if (!dep?.active) throw unresolved();
         return { departmentId: dep.id, division: dep.divisionCode };
       }
       // The department of that type nearest above the case's division (the division itself first).
-      const candidates = (await ports.departmentsOfType(tenantId, d.type, ex))
+      const candidates = (await departments.ofType(d.type))
         .filter((x) => x.active && isWithin(c.division, x.divisionCode))
         .sort(
           (a, b) =>
@@ -147,7 +208,8 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     definition: Definition,
     calendar: WorkCalendar,
     at: Date,
-  ): PlanContext => ({ definition, calendar, now: at, resolve: resolver(tenantId, ex) });
+    departments: DepartmentLookup = departmentLookup(tenantId, ex),
+  ): PlanContext => ({ definition, calendar, now: at, resolve: resolver(departments) });
 
   /** Loads a case under its row lock; hidden (404) when the actor may not see it. */
   async function loadLocked(tx: Executor, ctx: AuditContext, number: string) {
@@ -184,6 +246,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     );
     await notifyAbout(tx, ctx.tenantId, loaded.row.number, loaded.definition.body, state, stamped);
     const view = { number: loaded.row.number, definition: loaded.definition, state, events };
+    for (const listener of changedListeners) await listener(tx, ctx, view, stamped);
     if (stamped.some((e) => e.type === 'case.closed'))
       for (const listener of closedListeners) await listener(tx, ctx, view);
     return view;
@@ -244,7 +307,13 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         s.applicant.accountId !== null &&
         def.stops?.[e.stop]?.endedBy === 'applicant'
       )
-        await send(s.applicant.accountId, 'workflow.case_supplement', { reason: e.reason }, applicantLink);
+        // The whole notice: its reason and every item, numbered, as the message's body lists them.
+        await send(
+          s.applicant.accountId,
+          'workflow.case_supplement',
+          { reason: stopNoticeText(e) },
+          applicantLink,
+        );
       else if (e.type === 'extension.requested') {
         const t = s.tasks[e.task - 1]!;
         for (const p of await ports.staffWithRole(
@@ -265,6 +334,10 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
             ...about(e.task),
             decisionKey: e.approved ? 'notify.decision.approved' : 'notify.decision.rejected',
           });
+        // The applicant is told the new date (政府信息公开条例 §33: 告知申请人; 行政许可法 §42 alike).
+        const due = s.dueAt ?? t.dueAt;
+        if (e.approved && s.applicant.accountId !== null && due)
+          await send(s.applicant.accountId, 'workflow.case_extended', { due: dueDay(due) }, applicantLink);
       }
     }
   }
@@ -320,7 +393,15 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       const at = now();
       let state: CaseState, stamped: CaseEvent[];
       try {
-        const pctx = planContext(tx, ctx.tenantId, definition.body, calendars.get(ctx.tenantId)!, at);
+        const departments = departmentLookup(ctx.tenantId, tx);
+        const pctx = planContext(
+          tx,
+          ctx.tenantId,
+          definition.body,
+          calendars.get(ctx.tenantId)!,
+          at,
+          departments,
+        );
         let departmentId = o.departmentId ?? (staff ? (actor.departmentId ?? 0) : 0);
         if (!staff && o.departmentId === undefined) {
           const start = definition.body.steps[definition.body.start]!;
@@ -328,7 +409,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           departmentId = (await pctx.resolve(assignee, { departmentId: 0, division: o.division }))
             .departmentId;
         }
-        const dep = await ports.department(ctx.tenantId, departmentId, tx);
+        const dep = await departments.byId(departmentId);
         if (!dep || (o.departmentId !== undefined && !dep.active))
           throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
         const planned = await planCreate(pctx, {
@@ -362,7 +443,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         detail: { definition: `${definition.code}@${definition.version}` },
       });
       const row = { tenantId: ctx.tenantId, id, number: '', definitionCode: definition.code };
-      await store.project(tx, row, state, 'all');
+      await store.project(tx, row, state, 'all', undefined, true);
       const view = { number: '', definition, state, events: stamped };
       written.push({ index, id, year: Number(chinaDate(at).slice(0, 4)), view });
     }
@@ -403,6 +484,11 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     /** Registers work to do in the transaction that closes a case. */
     onClosed(listener: CaseClosedListener): void {
       closedListeners.push(listener);
+    },
+
+    /** Registers work to do in the transaction of every later change to a case (see CaseChangedListener). */
+    onChanged(listener: CaseChangedListener): void {
+      changedListeners.push(listener);
     },
 
     /** Opens a case for the actor (their own application) or, for staff, an internal one. */
@@ -468,8 +554,17 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       });
     },
 
-    /** Takes one action on a case (built-in or the definition's); refused unless offered to the actor now. */
-    async act(ctx: AuditContext, number: string, command: Command): Promise<CaseView> {
+    /**
+     * Takes one action on a case (built-in or the definition's); refused unless offered to the actor now.
+     * `within`: another module's work that commits or rolls back with the action (an application keeping
+     * the files its applicant attaches for a 补正).
+     */
+    async act(
+      ctx: AuditContext,
+      number: string,
+      command: Command,
+      options: { within?: WithinCase } = {},
+    ): Promise<CaseView> {
       authorizeActing(ctx, ['account.self', 'case.handle', 'case.lead', 'case.supervise']);
       const actor = ctx.actor!;
       return db.kysely.transaction().execute(async (tx) => {
@@ -506,7 +601,9 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           actor,
           cmd,
         );
-        return commit(tx, ctx, loaded, planned, at, byOf(actor), calendar);
+        const view = await commit(tx, ctx, loaded, planned, at, byOf(actor), calendar);
+        await options.within?.(tx, view);
+        return view;
       });
     },
 
@@ -575,7 +672,8 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     },
 
     commit,
-    resolver,
+    /** Who an assignee names, read with the caller's executor (the timer's escalations use it). */
+    resolver: (tenantId: string, ex: Executor) => resolver(departmentLookup(tenantId, ex)),
   };
 }
 

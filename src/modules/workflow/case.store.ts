@@ -123,8 +123,12 @@ export async function insertCase(
       department_id: s.departmentId,
       division_code: s.division,
       status: s.status,
+      outcome: s.outcome,
       created_at: s.createdAt,
+      closed_at: s.closedAt,
       due_at: s.dueAt,
+      late: s.late,
+      urged: s.urge !== null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -179,20 +183,26 @@ export async function project(
   changedTasks: ReadonlySet<number> | 'all',
   /** working days from opening to closing; without it, handling days already stored are kept */
   handlingDays?: (opened: Date, closed: Date) => number,
+  /**
+   * The case row was just inserted from this same state (insertCase): it needs no update, and it has
+   * no timers to clear — two statements fewer on every case opened.
+   */
+  fresh = false,
 ): Promise<void> {
-  await ex
-    .updateTable('workflow.case')
-    .set({
-      status: s.status,
-      outcome: s.outcome,
-      closed_at: s.closedAt,
-      due_at: s.dueAt,
-      late: s.late,
-      urged: s.urge !== null,
-    })
-    .where('tenant_id', '=', c.tenantId)
-    .where('id', '=', c.id)
-    .execute();
+  if (!fresh)
+    await ex
+      .updateTable('workflow.case')
+      .set({
+        status: s.status,
+        outcome: s.outcome,
+        closed_at: s.closedAt,
+        due_at: s.dueAt,
+        late: s.late,
+        urged: s.urge !== null,
+      })
+      .where('tenant_id', '=', c.tenantId)
+      .where('id', '=', c.id)
+      .execute();
   const tasks = changedTasks === 'all' ? s.tasks : s.tasks.filter((t) => changedTasks.has(t.no));
   if (tasks.length === 0) return;
   const stopped = s.status === 'stopped';
@@ -249,17 +259,18 @@ export async function project(
       armed.push({ task_no: t.no, kind: 'yellow', fire_at: t.yellowAt });
     if (t.warned !== 'red') armed.push({ task_no: t.no, kind: 'red', fire_at: t.dueAt });
   }
-  await ex
-    .deleteFrom('workflow.timer')
-    .where('tenant_id', '=', c.tenantId)
-    .where('case_id', '=', c.id)
-    .where(
-      'task_no',
-      'in',
-      tasks.map((t) => t.no),
-    )
-    .where('fired_at', 'is', null)
-    .execute();
+  if (!fresh)
+    await ex
+      .deleteFrom('workflow.timer')
+      .where('tenant_id', '=', c.tenantId)
+      .where('case_id', '=', c.id)
+      .where(
+        'task_no',
+        'in',
+        tasks.map((t) => t.no),
+      )
+      .where('fired_at', 'is', null)
+      .execute();
   if (armed.length > 0)
     await ex
       .insertInto('workflow.timer')

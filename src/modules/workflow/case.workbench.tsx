@@ -21,12 +21,19 @@ import {
   type PageContent,
 } from '../../kernel/pages/index.tsx';
 import { Attachments, submitAttachments, type AttachmentUploader } from './case.attachments.tsx';
-import type { CasePorts, CaseService, DepartmentRef } from './case.service.ts';
+import type { CaseExtras, CasePorts, CaseService, CaseView, DepartmentRef } from './case.service.ts';
 import { commandOf, type ActionBody } from './case.routes.ts';
 import { nameIn, stepName, type Definition } from './definition.ts';
 import type { DefinitionService } from './definition.service.ts';
 import { chinaTime, dueDay, lightAt, type Light } from './deadline.ts';
-import type { AvailableAction, CaseEvent, CaseState, TaskState } from './engine.ts';
+import {
+  STOP_ITEMS,
+  type AvailableAction,
+  type CaseEvent,
+  type CaseState,
+  type StopItem,
+  type TaskState,
+} from './engine.ts';
 import type { TaskQueries } from './task.queries.ts';
 
 interface Deps {
@@ -36,6 +43,7 @@ interface Deps {
   definitions: DefinitionService;
   tasks: TaskQueries;
   ports: CasePorts & { listDepartments(tenantId: string): Promise<DepartmentRef[]> };
+  extras: CaseExtras;
 }
 
 const PAGE = 50;
@@ -240,7 +248,9 @@ export function EventLine(props: { e: CaseEvent; def: Definition; departments: M
     case 'clock.stopped':
       text = t('workflow.event.clock_stopped', {
         stop: stopName(props.def, e.stop, locale),
-        reason: e.reason,
+        reason: [e.reason, ...(e.items ?? []).map((i) => (i.note ? `${i.label}（${i.note}）` : i.label))]
+          .filter(Boolean)
+          .join('；'),
       });
       break;
     case 'clock.resumed':
@@ -317,6 +327,117 @@ const stopName = (def: Definition, stop: string, locale: string) => {
   return s ? nameIn(s.name, locale) : stop;
 };
 
+/** What a clock stop asks for (补正告知), as a list: each item and what is wrong with it, then the reason. */
+export function StopNotice(props: { reason: string; items: readonly StopItem[] }) {
+  return (
+    <>
+      {props.items.length > 0 ? (
+        <ol class="stop-items">
+          {props.items.map((i) => (
+            <li>
+              <strong>{i.label}</strong>
+              {i.note ? `：${i.note}` : ''}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {props.reason ? <p>{props.reason}</p> : null}
+    </>
+  );
+}
+
+/** The decision documents a case issued (受理通知书 …), each a PDF link, when the case's module offers them. */
+export function CaseDocuments(props: {
+  items: Awaited<ReturnType<NonNullable<CaseExtras['caseDocuments']>>>;
+}) {
+  const { t } = usePage();
+  if (props.items.length === 0) return null;
+  return (
+    <section aria-labelledby="documents-title">
+      <h2 id="documents-title">{t('workflow.documents.title')}</h2>
+      <ul>
+        {props.items.map((d) => (
+          <li>
+            <a href={d.href} download>
+              {t('workflow.documents.download', { name: t(`workflow.document.${d.kind}`) })}
+            </a>{' '}
+            <span class="muted">{chinaTime(new Date(d.at))}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The documents a case's module offers for it (none when it offers nothing). */
+export async function documentsOf(extras: CaseExtras | undefined, tenantId: string, view: CaseView) {
+  return (await extras?.caseDocuments?.(tenantId, view)) ?? [];
+}
+
+/**
+ * A stop form's list of what to ask for: one checkbox per choice the case's module offers (an
+ * application's materials), each with a note on what is wrong. A note typed beside an unticked box
+ * counts as ticked — the officer meant it. Field names follow the API's items[i] so problems land
+ * beside their fields.
+ */
+function StopChoices(props: { prefix: string; choices: { label: string }[]; state: FormState }) {
+  const { t } = usePage();
+  const { prefix: p, state } = props;
+  const problem = state.problems.find((x) => x.field === `${p}items`);
+  const id = `field-${p}items`;
+  return (
+    <fieldset
+      id={id}
+      class={problem ? 'field field-error stop-choices' : 'field stop-choices'}
+      aria-describedby={problem ? `${id}-hint ${id}-error` : `${id}-hint`}
+    >
+      <legend>{t('workflow.action.stop_items')}</legend>
+      <p class="hint" id={`${id}-hint`}>
+        {t('workflow.action.stop_items_hint')}
+      </p>
+      {problem ? (
+        <p class="error-message" id={`${id}-error`}>
+          {t(problem.code, problem.params)}
+        </p>
+      ) : null}
+      {props.choices.map((c, i) => {
+        const box = `${p}items.${i}.label`;
+        const boxProblem = state.problems.find((x) => x.field === box);
+        const ticked =
+          state.values[box] !== undefined || Boolean(state.values[`${p}items.${i}.note`]?.trim());
+        return (
+          <div class="stop-choice">
+            <input type="hidden" name={`${p}items.${i}.choice`} value={c.label} />
+            {boxProblem ? (
+              <p class="error-message" id={`field-${box}-error`}>
+                {t(boxProblem.code, boxProblem.params)}
+              </p>
+            ) : null}
+            <label class="checkbox" for={`field-${box}`}>
+              <input
+                type="checkbox"
+                id={`field-${box}`}
+                name={box}
+                value="1"
+                checked={ticked}
+                aria-invalid={boxProblem ? 'true' : undefined}
+                aria-describedby={boxProblem ? `field-${box}-error` : undefined}
+              />
+              {c.label}
+            </label>
+            <Field
+              name={`${p}items.${i}.note`}
+              label={t('workflow.action.stop_item_note', { label: c.label })}
+              state={state}
+              maxLength={STOP_ITEMS.note}
+            />
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
 /** The forms of the actions the viewer may take; `failed` carries the state of the one that was just refused. */
 export function ActionForms(props: {
   number: string;
@@ -328,6 +449,8 @@ export function ActionForms(props: {
   people: Map<number, { accountId: number; name: string }[]>;
   departments: DepartmentRef[];
   failed?: { key: string; state: FormState } | undefined;
+  /** what a stop may ask for, one checkbox each (from the case's module) */
+  stopChoices?: { label: string }[] | undefined;
 }) {
   const { t, locale } = usePage();
   const action = props.postTo;
@@ -428,7 +551,12 @@ export function ActionForms(props: {
           </>
         );
         break;
-      case 'stop':
+      case 'stop': {
+        // Materials to tick only where a stop waits for the applicant (补正), not for 公示 or 现场核查.
+        const asksApplicant = (taskStep?.stops ?? []).some(
+          (id) => props.def.stops?.[id]?.endedBy === 'applicant',
+        );
+        const choices = asksApplicant ? (props.stopChoices ?? []) : [];
         fields = (
           <>
             <Field
@@ -441,14 +569,21 @@ export function ActionForms(props: {
                 label: stopName(props.def, s, locale),
               }))}
             />
-            {textField('reason', t('workflow.action.stop_reason'), {
-              required: true,
-              rows: 3,
-              hint: t('workflow.action.stop_reason_hint'),
-            })}
+            {choices.length > 0 ? <StopChoices prefix={p} choices={choices} state={state} /> : null}
+            {choices.length > 0
+              ? textField('reason', t('workflow.action.stop_other'), {
+                  rows: 3,
+                  hint: t('workflow.action.stop_other_hint'),
+                })
+              : textField('reason', t('workflow.action.stop_reason'), {
+                  required: true,
+                  rows: 3,
+                  hint: t('workflow.action.stop_reason_hint'),
+                })}
           </>
         );
         break;
+      }
       case 'resume':
       case 'acknowledge':
         fields = textField('note', t('workflow.action.note'));
@@ -544,8 +679,14 @@ export function ActionForms(props: {
   ) : null;
 }
 
-/** The form a page posted, as the API's action body. */
-export function bodyOf(values: Record<string, string>, def: Definition): { key: string; body: ActionBody } {
+/**
+ * The form a page posted, as the API's action body; `field` names a problem of the body by the page's
+ * field (a stop's items are numbered among those ticked in the body, among all choices on the page).
+ */
+export function bodyOf(
+  values: Record<string, string>,
+  def: Definition,
+): { key: string; body: ActionBody; field: (name: string) => string } {
   const key = values._form ?? '';
   const p = `${key}.`;
   const v = (k: string) => values[`${p}${k}`];
@@ -570,8 +711,27 @@ export function bodyOf(values: Record<string, string>, def: Definition): { key: 
     }
   }
   const approved = v('approved');
+  // A stop's choices: ticked, or with a note typed beside them, in the page's order.
+  const items: { label: string; note: string }[] = [];
+  const pageIndex: number[] = [];
+  if (action === 'stop') {
+    const indices = new Set<number>();
+    for (const k of Object.keys(values)) {
+      const m = /^items\.(\d{1,3})\.choice$/.exec(k.slice(p.length));
+      if (k.startsWith(p) && m) indices.add(Number(m[1]));
+    }
+    for (const i of [...indices].sort((a, b) => a - b)) {
+      const note = v(`items.${i}.note`) ?? '';
+      if (v(`items.${i}.label`) === undefined && !note.trim()) continue;
+      items.push({ label: v(`items.${i}.choice`) ?? '', note });
+      pageIndex.push(i);
+    }
+  }
+  const field = (name: string) =>
+    name.replace(/^items\.(\d+)\./, (_, j: string) => `items.${pageIndex[Number(j)] ?? j}.`);
   return {
     key,
+    field,
     body: {
       action,
       task: task ?? null,
@@ -582,6 +742,7 @@ export function bodyOf(values: Record<string, string>, def: Definition): { key: 
       text: v('text'),
       step: v('step'),
       stop: v('stop'),
+      items: action === 'stop' ? items : undefined,
       departmentId: int('departmentId'),
       accountId: int('accountId'),
       amount: int('amount') ?? (v('amount') ? -1 : undefined),
@@ -606,7 +767,7 @@ export async function submitCaseAction(
   const values = formValues(req.body);
   const ctx = auditContextOf(req);
   const current = await cases.get(ctx, number);
-  const { key, body } = bodyOf(values, current.definition.body);
+  const { key, body, field } = bodyOf(values, current.definition.body);
   try {
     await cases.act(ctx, number, commandOf(body));
     return reply.redirect(`${prefix}/${number}?saved=1`, 303);
@@ -614,7 +775,7 @@ export async function submitCaseAction(
     const domain = toDomainError(e);
     if (!domain || (domain.kind !== 'invalid' && domain.kind !== 'conflict' && domain.kind !== 'forbidden'))
       throw e;
-    const problems: FieldProblem[] = domain.fields.map((f) => ({ ...f, field: `${key}.${f.field}` }));
+    const problems: FieldProblem[] = domain.fields.map((f) => ({ ...f, field: `${key}.${field(f.field)}` }));
     const state: FormState = {
       values,
       problems,
@@ -625,7 +786,7 @@ export async function submitCaseAction(
 }
 
 export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
-  const { db, cases, definitions, tasks, ports, upload } = deps;
+  const { db, cases, definitions, tasks, ports, upload, extras } = deps;
 
   app.get(
     '/workbench/tasks',
@@ -698,6 +859,10 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
     const all = await ports.listDepartments(tenantId);
     const departments = new Map(all.map((d) => [d.id, d.name]));
     const people = new Map<number, { accountId: number; name: string }[]>();
+    const stopChoices = view.available.some((a) => a.action === 'stop')
+      ? ((await extras.stopChoices?.(tenantId, view)) ?? [])
+      : [];
+    const documents = await documentsOf(extras, tenantId, view);
     for (const a of view.available)
       if (a.action === 'assign' && a.task !== null) {
         const task = s.tasks[a.task - 1]!;
@@ -732,8 +897,16 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
           <dd>
             {t(`workflow.status.${s.status}`)}
             {s.outcome ? ` · ${t(`workflow.outcome.${s.outcome}`)}` : ''}
-            {s.stop ? ` · ${stopName(def, s.stop.stop, locale)}：${s.stop.reason}` : ''}
+            {s.stop ? ` · ${stopName(def, s.stop.stop, locale)}` : ''}
           </dd>
+          {s.stop ? (
+            <>
+              <dt>{t('workflow.case.stop_notice')}</dt>
+              <dd class="notice">
+                <StopNotice reason={s.stop.reason} items={s.stop.items} />
+              </dd>
+            </>
+          ) : null}
           <dt>{t('workflow.case.applicant')}</dt>
           <dd>
             {s.applicant.name || '—'} <span class="muted">{t(`workflow.applicant.${s.applicant.kind}`)}</span>
@@ -824,7 +997,9 @@ export function caseWorkbenchPages(app: FastifyInstance, deps: Deps): void {
           people={people}
           departments={all.filter((d) => d.active)}
           failed={failed}
+          stopChoices={stopChoices}
         />
+        <CaseDocuments items={documents} />
         <Attachments
           number={number}
           events={view.events}

@@ -2,8 +2,9 @@
  * Process definitions (流程定义): what a kind of case goes through, as data. A definition names its
  * steps, who acts in each (a role in a department chosen by type, by id, or the case's own), the actions
  * allowed there with a JSON Schema for each action's input, parallel branches across departments
- * (并联审批), time limits per step and for the whole case, the clock stops it allows (补正, 特别程序)
- * and how far a deadline may be extended (延期).
+ * (并联审批), time limits per step and for the whole case, the clock stops it allows (补正, 特别程序),
+ * how far a deadline may be extended (延期), and which actions and stops issue the applicant a decision
+ * document (受理通知书, 不予受理决定书, 补正告知书).
  *
  * The shape is checked by a JSON Schema (DefinitionSchema, served at /api/v1/workflow/definition-schema);
  * the meaning by checkDefinition: every target exists, every step is reachable and has a way out,
@@ -69,6 +70,19 @@ const Guard = Type.Object(
 );
 export type Guard = Static<typeof Guard>;
 
+/**
+ * The decision document an action or a clock stop issues to the applicant, rendered from the case's log
+ * when it is downloaded: 受理通知书 (acceptance), 不予受理决定书 (refusal, with the action's reason and
+ * basis), 补正告知书 (supplement, listing everything the stop asks for).
+ */
+export const DOCUMENT_KINDS = ['acceptance', 'refusal', 'supplement'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+const Document = Type.Union([
+  Type.Literal('acceptance'),
+  Type.Literal('refusal'),
+  Type.Literal('supplement'),
+]);
+
 const FormSchema = Type.Record(Type.String(), Type.Unknown(), {
   description: 'a JSON Schema (draft 2020-12) of type object for the input',
 });
@@ -86,6 +100,8 @@ const Action = Type.Object(
     when: Type.Optional(Guard),
     /** who takes it: the staff at the step (default) or the applicant (e.g. resubmitting materials) */
     by: Type.Optional(Type.Union([Type.Literal('staff'), Type.Literal('applicant')])),
+    /** the decision document taking it issues: 'acceptance' (受理通知书) or 'refusal' (不予受理决定书) */
+    document: Type.Optional(Document),
   },
   { additionalProperties: false },
 );
@@ -151,6 +167,13 @@ const Stop = Type.Object(
     endedBy: Type.Union([Type.Literal('applicant'), Type.Literal('staff')]),
     /** the longest it may last; a special procedure's own limit (e.g. public notice 20 days) */
     limit: Type.Optional(Limit),
+    /**
+     * how long after the case's opening it may still be started, the opening day not counted (补正 of a
+     * disclosure request only within 7 working days of receipt, 政府信息公开条例 §30)
+     */
+    within: Type.Optional(Limit),
+    /** the document starting it issues: 'supplement' (补正告知书) */
+    document: Type.Optional(Document),
   },
   { additionalProperties: false },
 );
@@ -209,18 +232,19 @@ export function formProblems(errors: ErrorObject[] | null | undefined) {
   const seen = new Set<string>();
   const out: { field: string; code: string; params: Record<string, string | number> }[] = [];
   for (const e of errors ?? []) {
-    const field =
-      e.keyword === 'required'
-        ? (e.params as { missingProperty: string }).missingProperty
-        : e.keyword === 'additionalProperties'
-          ? (e.params as { additionalProperty: string }).additionalProperty
-          : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    // `dependencies` (this field needs that one) names the missing field as `required` does.
+    const missing = e.keyword === 'required' || e.keyword === 'dependencies';
+    const field = missing
+      ? (e.params as { missingProperty: string }).missingProperty
+      : e.keyword === 'additionalProperties'
+        ? (e.params as { additionalProperty: string }).additionalProperty
+        : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
     if (seen.has(field)) continue;
     seen.add(field);
     const params: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(e.params as Record<string, unknown>))
       if (typeof v === 'string' || typeof v === 'number') params[k] = v;
-    out.push({ field: field || '_', code: `workflow.form.${e.keyword}`, params });
+    out.push({ field: field || '_', code: `workflow.form.${missing ? 'required' : e.keyword}`, params });
   }
   return out;
 }
@@ -282,11 +306,17 @@ export function checkDefinition(input: unknown): DefinitionProblem[] {
         if (!staffRoles.has(r)) add(`${p}/roles`, 'workflow.definition.role_unknown', { role: r });
       checkForm(`${p}/form`, a.form);
       if (a.to !== 'end' && a.outcome) add(`${p}/outcome`, 'workflow.definition.outcome_not_end');
+      // An action decides (受理, 不予受理); asking for materials is a clock stop's, as the clock must stop.
+      if (a.document === 'supplement')
+        add(`${p}/document`, 'workflow.definition.document_misplaced', { document: a.document });
     }
     if (Object.keys(actions).length === 0) add(path, 'workflow.definition.no_way_out');
   };
 
   checkForm('/form', d.form);
+  for (const [id, stop] of Object.entries(stops))
+    if (stop.document !== undefined && stop.document !== 'supplement')
+      add(`/stops/${id}/document`, 'workflow.definition.document_misplaced', { document: stop.document });
   if (d.extension && !staffRoles.has(d.extension.approver))
     add('/extension/approver', 'workflow.definition.role_unknown', { role: d.extension.approver });
 

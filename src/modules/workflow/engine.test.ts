@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { DomainError } from '../../kernel/errors.ts';
 import type { Actor } from '../../kernel/policy/index.ts';
 import { nationalCalendar, WorkCalendar } from './calendar.ts';
-import { checkDefinition, type Definition } from './definition.ts';
+import { checkDefinition, formProblems, formValidator, type Definition } from './definition.ts';
 import {
   available,
+  caseDocuments,
   fold,
   plan,
   planCreate,
@@ -14,6 +15,7 @@ import {
   type Command,
   type NewEvent,
   type PlanContext,
+  stopNoticeText,
 } from './engine.ts';
 import { actor, loadProcess } from './workflow.fixtures.ts';
 
@@ -123,6 +125,41 @@ describe('process definitions', () => {
       '/steps/review workflow.definition.unreachable',
     ])
       assert.ok(codes.includes(expected), `${expected} in ${codes.join('\n')}`);
+  });
+
+  it('marks which actions and stops issue a decision document, each where it belongs', () => {
+    const bad = structuredClone(assistance) as Definition;
+    const accept = bad.steps.intake!.actions!.accept!;
+    assert.deepEqual([accept.document, bad.stops!.supplement!.document], ['acceptance', 'supplement']);
+    accept.document = 'supplement';
+    bad.stops!.public_notice!.document = 'refusal';
+    const codes = checkDefinition(bad).map((p) => `${p.path} ${p.code}`);
+    assert.deepEqual(codes, [
+      '/stops/public_notice/document workflow.definition.document_misplaced',
+      '/steps/intake/actions/accept/document workflow.definition.document_misplaced',
+    ]);
+    (accept as { document: string }).document = 'licence';
+    assert.ok(
+      checkDefinition(bad).some(
+        (p) => p.code === 'workflow.definition.shape' && p.path === '/steps/intake/actions/accept/document',
+      ),
+    );
+  });
+
+  it('names the field a `dependencies` rule misses, as a required one', () => {
+    const v = formValidator({
+      properties: { part: { type: 'string' }, reason: { type: 'string' } },
+      dependencies: { part: ['reason'] },
+    });
+    assert.equal(v({ part: '第三页' }), false);
+    assert.deepEqual(formProblems(v.errors), [
+      {
+        field: 'reason',
+        code: 'workflow.form.required',
+        params: { property: 'part', missingProperty: 'reason', depsCount: 1, deps: 'reason' },
+      },
+    ]);
+    assert.equal(v({}), true);
   });
 
   it('rejects a malformed shape with the JSON pointer of each problem', () => {
@@ -266,6 +303,65 @@ describe('the clock', () => {
     assert.equal(chinaDay(s.dueAt), '2026-04-20');
   });
 
+  it('lists everything a 补正 asks for, each item and what is wrong with it; refuses a bad list whole', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    const stop = (reason: string, items: { label: string; note: string }[]) =>
+      c.act(window, { action: 'stop', task: 1, stop: 'supplement', reason, items });
+    const fields = async (p: Promise<unknown>) => {
+      const e = (await p.then(
+        () => assert.fail('accepted'),
+        (x: unknown) => x,
+      )) as DomainError;
+      assert.equal(e.kind, 'invalid');
+      return e.fields.map((f) => `${f.field} ${f.code}`);
+    };
+    assert.deepEqual(await fields(stop('  ', [])), ['reason workflow.stop.reason_or_items']);
+    assert.deepEqual(
+      await fields(
+        stop('', [
+          { label: '户口簿', note: '' },
+          { label: ' ', note: '' },
+          { label: '户口簿', note: 'x'.repeat(501) },
+          { label: '身'.repeat(201), note: '' },
+        ]),
+      ),
+      [
+        'items.1.label errors.field_required',
+        'items.2.label workflow.stop.item_twice',
+        'items.2.note workflow.text_too_long',
+        'items.3.label workflow.text_too_long',
+      ],
+    );
+    const many = Array.from({ length: 51 }, (_, i) => ({ label: `材料${i}`, note: '' }));
+    assert.deepEqual(await fields(stop('', many)), ['items workflow.stop.too_many_items']);
+    assert.equal(c.state.status, 'open', 'a refused stop leaves the clock running');
+
+    // Items alone are enough; a reason alone still is (logs before lists had only reasons).
+    await stop('', [
+      { label: ' 户口簿 ', note: ' 缺少 ' },
+      { label: '收入证明', note: '已过期，请提供近三个月的' },
+    ]);
+    const s = c.state;
+    assert.equal(s.status, 'stopped');
+    assert.deepEqual(s.stop!.items, [
+      { label: '户口簿', note: '缺少' },
+      { label: '收入证明', note: '已过期，请提供近三个月的' },
+    ]);
+    assert.equal(stopNoticeText(s.stop!), '1. 户口簿：缺少\n2. 收入证明：已过期，请提供近三个月的');
+    assert.equal(stopNoticeText({ reason: '请补交', items: [] }), '请补交');
+    const old = fold(
+      c.events.map((e) => {
+        if (e.type !== 'clock.stopped') return e;
+        const { items: _items, ...rest } = e;
+        return { ...rest, reason: '请补交户口簿' };
+      }),
+    );
+    assert.deepEqual(old.stop!.items, []);
+  });
+
   it('continues a special procedure (公示) with the days not yet used, not counting the stop', async () => {
     const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
       reason: '火灾',
@@ -303,6 +399,157 @@ describe('the clock', () => {
     await c.act(head, { action: 'decide_extension', task: 2, approved: true, note: '同意' });
     assert.equal(chinaDay(c.state.tasks[1]!.dueAt), '2026-03-23'); // 16 March + 5 working days
     assert.equal(chinaDay(c.state.dueAt), '2026-04-07'); // 30 March + 5 working days over 清明 (4–6 April)
+  });
+});
+
+describe('a stop with a window and a limit of its own', () => {
+  // A request answered in 20 working days; 补正 only within 7 working days of receipt (restarting the
+  // period), a consultation that does not count and lasts at most 15 working days (政府信息公开条例 §30, §32).
+  const windowed: Definition = {
+    code: 'test.windowed',
+    name: { 'zh-CN': '窗口期测试' },
+    applicants: ['person'],
+    limit: { amount: 20, unit: 'working-days' },
+    start: 'reply',
+    steps: {
+      reply: {
+        name: { 'zh-CN': '答复' },
+        assignee: { department: 'case', role: 'handler' },
+        limit: { amount: 20, unit: 'working-days' },
+        stops: ['supplement', 'consult'],
+        actions: { done: { name: { 'zh-CN': '答复' }, to: 'end', outcome: 'completed' } },
+      },
+    },
+    stops: {
+      supplement: {
+        name: { 'zh-CN': '补正' },
+        resume: 'restart',
+        endedBy: 'applicant',
+        within: { amount: 7, unit: 'working-days' },
+      },
+      consult: {
+        name: { 'zh-CN': '征求意见' },
+        resume: 'continue',
+        endedBy: 'staff',
+        limit: { amount: 15, unit: 'working-days' },
+      },
+    },
+  };
+  const officer = actor(9, ['handler'], 10);
+  // Wednesday 30 September 2026, the day before 国庆 (1–7 October off, Saturday 10 October a workday).
+  const received = () => new Case(windowed, new Date('2026-09-30T16:00:00+08:00')).create({});
+
+  it('is a valid definition; a window must be a limit', () => {
+    assert.deepEqual(checkDefinition(windowed), []);
+    const bad = structuredClone(windowed) as unknown as { stops: { supplement: { within: unknown } } };
+    bad.stops.supplement.within = { amount: 7, unit: 'weeks' };
+    assert.ok(
+      checkDefinition(bad).some(
+        (p) => p.code === 'workflow.definition.shape' && p.path.startsWith('/stops/supplement/within'),
+      ),
+    );
+  });
+
+  it('counts from the day after the opening, across a holiday and a make-up workday', async () => {
+    const c = await received();
+    // 8, 9, 10 (Sat, worked), 12–16, 19–23, 26–30 October, 2 and 3 November: the 20th is 3 November.
+    assert.equal(chinaDay(c.state.dueAt), '2026-11-03');
+    assert.equal(chinaDay(c.state.tasks[0]!.dueAt), '2026-11-03');
+  });
+
+  it('may start on the last day of its window, not the day after, and says which day that was', async () => {
+    const late = await received();
+    late.at('2026-10-16T09:00:00+08:00'); // the 8th working day after 30 September
+    const e = (await late
+      .act(officer, { action: 'stop', task: 1, stop: 'supplement', reason: '请说明所需信息的文号' })
+      .then(
+        () => assert.fail('accepted'),
+        (x: unknown) => x,
+      )) as DomainError;
+    assert.equal(e.kind, 'conflict');
+    assert.equal(e.code, 'workflow.stop.window_passed.working-days');
+    assert.deepEqual(e.params, { stop: '补正', amount: 7, last: '2026-10-15' });
+    assert.equal(late.state.status, 'open');
+    // The other stop has no window.
+    await late.act(officer, { action: 'stop', task: 1, stop: 'consult', reason: '征求第三方意见' });
+    assert.equal(late.state.status, 'stopped');
+
+    const inTime = await received();
+    inTime.at('2026-10-15T23:59:00+08:00'); // the 7th working day, to its last minute
+    await inTime.act(officer, {
+      action: 'stop',
+      task: 1,
+      stop: 'supplement',
+      reason: '请说明所需信息的文号',
+    });
+    assert.equal(inTime.state.status, 'stopped');
+    // Supplied on Monday 19 October: 20 working days afresh from the day after it arrived.
+    inTime.at('2026-10-19T10:00:00+08:00');
+    await inTime.act(citizen, { action: 'resume', note: '已补充文号', input: {} });
+    // 20–23, 26–30 October, 2–6, 9–13 November, 16 November
+    assert.equal(chinaDay(inTime.state.dueAt), '2026-11-16');
+  });
+
+  it("keeps a stop's own limit, and counts the days after it when resumed late", async () => {
+    const c = await received();
+    c.at('2026-10-12T10:00:00+08:00'); // Monday: 8, 9, 10 and (the stop's own day) 12 October used, 16 left
+    await c.act(officer, { action: 'stop', task: 1, stop: 'consult', reason: '征求第三方意见' });
+    // 15 working days of its own: 13–16, 19–23, 26–30 October, 2 November
+    assert.equal(chinaDay(c.state.stop!.dueAt), '2026-11-02');
+    assert.equal(c.state.stop!.dueAt!.toISOString(), '2026-11-02T16:00:00.000Z');
+    const back = structuredClone(c.events);
+    // Answered in time (Thursday 22 October): the 16 days left run from the 23rd.
+    c.at('2026-10-22T15:00:00+08:00');
+    await c.act(officer, { action: 'resume', note: '第三方已答复', input: {} });
+    // 23, 26–30 October, 2–6, 9–13 November
+    assert.equal(chinaDay(c.state.dueAt), '2026-11-13');
+
+    // Resumed only on Friday 6 November, after the third party's 15 days: the days from 3 November count.
+    const late = new Case(windowed, new Date('2026-11-06T10:00:00+08:00'));
+    late.events = back;
+    await late.act(officer, { action: 'resume', note: '第三方逾期未答复', input: {} });
+    // 16 days from 3 November: 3–6, 9–13, 16–20, 23–24 November
+    assert.equal(chinaDay(late.state.dueAt), '2026-11-24');
+    assert.deepEqual(replayDeadlines(late.events, windowed, calendar), [], 'the replay agrees');
+  });
+});
+
+describe('decision documents', () => {
+  it('finds the documents the definition marks, numbered in the order the log issued them', async () => {
+    const c = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    assert.deepEqual(caseDocuments(assistance, c.events), []);
+    await c.act(window, { action: 'stop', task: 1, stop: 'supplement', reason: '请补交户口簿' });
+    await c.act(citizen, { action: 'resume', note: '', input: {} });
+    await c.act(window, { action: 'step', task: 1, name: 'accept', input: {} });
+    await c.act(handler, { action: 'stop', task: 2, stop: 'public_notice', reason: '公示七日' });
+    const docs = caseDocuments(assistance, c.events);
+    assert.deepEqual(
+      docs.map((d) => [d.n, d.kind, d.event.type]),
+      [
+        [1, 'supplement', 'clock.stopped'],
+        [2, 'acceptance', 'task.completed'],
+      ],
+      'a stop without a document (公示) issues none',
+    );
+    const refused = await new Case(assistance, new Date('2026-03-02T09:00:00+08:00')).create({
+      reason: '火灾',
+      amount: 3000,
+    });
+    await refused.act(window, {
+      action: 'step',
+      task: 1,
+      name: 'refuse',
+      input: { reason: '不属于救助范围', basis: '《社会救助暂行办法》第四十七条' },
+    });
+    const [refusal] = caseDocuments(assistance, refused.events);
+    assert.equal(refusal!.kind, 'refusal');
+    assert.deepEqual(refusal!.event.type === 'task.completed' && refusal!.event.input, {
+      reason: '不属于救助范围',
+      basis: '《社会救助暂行办法》第四十七条',
+    });
   });
 });
 

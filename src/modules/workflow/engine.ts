@@ -12,7 +12,9 @@ import { conflict, DomainError, invalidFields } from '../../kernel/errors.ts';
 import { decide, type Actor } from '../../kernel/policy/index.ts';
 import type { WorkCalendar } from './calendar.ts';
 import {
+  chinaTime,
   deadline,
+  dueDay,
   extendedDeadline,
   lightAt,
   resumedDeadline,
@@ -27,6 +29,7 @@ import {
   type Assignee,
   type Branch,
   type Definition,
+  type DocumentKind,
   type Limit,
 } from './definition.ts';
 
@@ -46,6 +49,17 @@ export interface By {
 }
 
 type At = string; // ISO instant
+
+/**
+ * One thing a clock stop asks for (补正告知): a material or anything else to supply, and what is wrong
+ * with it — missing, unclear, expired … The notice lists them all at once, as 行政许可法 §32 requires.
+ */
+export interface StopItem {
+  label: string;
+  note: string;
+}
+/** Bounds of a stop's list: a notice of 50 things is already more than anyone can act on. */
+export const STOP_ITEMS = { max: 50, label: 200, note: 500 } as const;
 
 export type CaseEvent = { at: At; by: By } & (
   | {
@@ -83,7 +97,16 @@ export type CaseEvent = { at: At; by: By } & (
   | { type: 'task.escalated'; task: number; escalation: string; detail: string }
   | { type: 'comment.added'; text: string }
   | { type: 'attachment.added'; digest: string; filename: string; size: number; mediaType: string }
-  | { type: 'clock.stopped'; stop: string; reason: string; task: number | null }
+  | {
+      type: 'clock.stopped';
+      stop: string;
+      reason: string;
+      task: number | null;
+      /** what the stop asks for; absent in logs written before notices were lists */
+      items?: StopItem[];
+      /** the end of the stop's own limit (征求第三方意见: 15 working days); absent when it has none */
+      dueAt?: At | null;
+    }
   | {
       type: 'clock.resumed';
       stop: string;
@@ -151,7 +174,15 @@ export interface CaseState {
   dueAt: Date | null;
   yellowAt: Date | null;
   tasks: TaskState[];
-  stop: { stop: string; reason: string; since: Date; task: number | null } | null;
+  stop: {
+    stop: string;
+    reason: string;
+    items: StopItem[];
+    since: Date;
+    task: number | null;
+    /** when the stop's own limit runs out (null: it has none) */
+    dueAt: Date | null;
+  } | null;
   /** an urge (督办) the handlers have not yet acknowledged */
   urge: { note: string; at: Date; by: string } | null;
   cards: { color: 'yellow' | 'red'; reason: string; departmentId: number; at: Date }[];
@@ -268,7 +299,14 @@ export function fold(events: readonly CaseEvent[]): CaseState {
         break;
       case 'clock.stopped':
         s.status = 'stopped';
-        s.stop = { stop: e.stop, reason: e.reason, since: at, task: e.task };
+        s.stop = {
+          stop: e.stop,
+          reason: e.reason,
+          items: e.items ?? [],
+          since: at,
+          task: e.task,
+          dueAt: date(e.dueAt ?? null),
+        };
         break;
       case 'clock.resumed':
         s.status = 'open';
@@ -349,6 +387,18 @@ export interface PlanContext {
 
 const warnAtOf = (d: Definition) => d.warnAt ?? 0.8;
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * When a stop that continues the period counts as ended: when it was resumed, but no later than the
+ * end of its own limit — the days after it are the office's again (a third party silent after its 15
+ * working days does not hold the reply up, 政府信息公开条例 §32). A stop that restarts the period
+ * (补正) restarts it from the day it ended, whenever that is.
+ */
+function resumedWithin(stopDueAt: Date | null, resumedAt: Date, mode: 'continue' | 'restart'): Date {
+  if (mode === 'restart' || stopDueAt === null || resumedAt <= stopDueAt) return resumedAt;
+  // Within the limit's last day, so that the days after it count.
+  return new Date(stopDueAt.getTime() - 1);
+}
 
 function dl(ctx: PlanContext, limit: Limit | undefined | null): Deadline | null {
   return limit ? deadline(ctx.calendar, ctx.now, limit, warnAtOf(ctx.definition)) : null;
@@ -441,7 +491,7 @@ export type Command =
   | { action: 'assign'; task: number; accountId: number; name: string }
   | { action: 'transfer'; task: number; departmentId: number; division: string; reason: string }
   | { action: 'return'; task: number; step: string; reason: string }
-  | { action: 'stop'; task: number; stop: string; reason: string }
+  | { action: 'stop'; task: number; stop: string; reason: string; items?: StopItem[] }
   | { action: 'resume'; note: string; input: Record<string, unknown> }
   | { action: 'request_extension'; task: number; amount: number; reason: string }
   | { action: 'decide_extension'; task: number; approved: boolean; note: string }
@@ -454,8 +504,16 @@ export type Command =
 
 /** How the actor stands to the case: the applicant, staff of a department with a task, a supervisor. */
 export function relation(s: CaseState, actor: Actor) {
-  const applicant = s.applicant.accountId !== null && s.applicant.accountId === actor.accountId;
   const staff = actor.kind === 'staff';
+  // A walk-in applicant (窗口代办) has no account: the window that took the case, its receiving
+  // department's case handlers, does what the applicant would — answers a 补正, resubmits.
+  const applicant =
+    s.applicant.accountId !== null
+      ? s.applicant.accountId === actor.accountId
+      : s.applicant.kind !== 'internal' &&
+        staff &&
+        actor.permissions.has('case.handle') &&
+        actor.departmentId === s.departmentId;
   const handles =
     staff &&
     actor.permissions.has('case.handle') &&
@@ -641,16 +699,40 @@ export async function plan(s: CaseState, ctx: PlanContext, actor: Actor, cmd: Co
         throw invalidFields([
           { field: 'stop', code: 'workflow.stop.not_allowed', params: { stop: cmd.stop } },
         ]);
-      return [{ type: 'clock.stopped', stop: cmd.stop, reason: text('reason', cmd.reason), task: cmd.task }];
+      const stop = def.stops![cmd.stop]!;
+      const { reason, items } = stopNotice(cmd.reason, cmd.items ?? []);
+      if (stop.within) {
+        // Only so long after the case opened (补正 within 7 working days of receipt), its last day included.
+        const { unit, amount } = stop.within;
+        const window = deadline(ctx.calendar, s.createdAt, stop.within, warnAtOf(def)).dueAt;
+        if (ctx.now > window)
+          throw conflict(`workflow.stop.window_passed.${unit}`, {
+            stop: stop.name['zh-CN'],
+            amount,
+            last: unit === 'hours' ? chinaTime(window) : dueDay(window),
+          });
+      }
+      const own = dl(ctx, stop.limit);
+      return [
+        {
+          type: 'clock.stopped',
+          stop: cmd.stop,
+          reason,
+          task: cmd.task,
+          items,
+          ...(own ? { dueAt: iso(own.dueAt) } : {}),
+        },
+      ];
     }
     case 'resume': {
       const stopped = s.stop!;
       const mode = def.stops![stopped.stop]!.resume;
       const w = warnAtOf(def);
       const deadlines: { task: number | null; dueAt: At | null; yellowAt: At | null }[] = [];
+      const resumedAt = resumedWithin(stopped.dueAt, ctx.now, mode);
       const resume = (limit: Limit | null | undefined, dueAt: Date | null) => {
         if (!limit || !dueAt) return null;
-        return resumedDeadline(ctx.calendar, limit, w, dueAt, stopped.since, ctx.now, mode);
+        return resumedDeadline(ctx.calendar, limit, w, dueAt, stopped.since, resumedAt, mode);
       };
       const c = resume(def.limit, s.dueAt);
       if (c) deadlines.push({ task: null, dueAt: iso(c.dueAt), yellowAt: iso(c.yellowAt) });
@@ -771,6 +853,86 @@ async function planStep(
   return [done, ...(await goTo(action.to, action.outcome))];
 }
 
+/**
+ * A stop's reason and list, checked: a reason or at least one item; each item named, at most once,
+ * within STOP_ITEMS' bounds. Every problem at once, each with its field (items.3.note).
+ */
+function stopNotice(rawReason: string, rawItems: readonly StopItem[]): { reason: string; items: StopItem[] } {
+  const problems: { field: string; code: string; params?: Record<string, string | number> }[] = [];
+  const reason = rawReason.trim();
+  if (reason.length > 2000)
+    problems.push({ field: 'reason', code: 'workflow.text_too_long', params: { max: 2000 } });
+  if (rawItems.length > STOP_ITEMS.max)
+    problems.push({ field: 'items', code: 'workflow.stop.too_many_items', params: { max: STOP_ITEMS.max } });
+  const items = rawItems
+    .slice(0, STOP_ITEMS.max)
+    .map((i) => ({ label: i.label.trim(), note: i.note.trim() }));
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (!item.label) problems.push({ field: `items.${i}.label`, code: 'errors.field_required' });
+    else if (item.label.length > STOP_ITEMS.label)
+      problems.push({
+        field: `items.${i}.label`,
+        code: 'workflow.text_too_long',
+        params: { max: STOP_ITEMS.label },
+      });
+    else if (seen.has(item.label))
+      problems.push({
+        field: `items.${i}.label`,
+        code: 'workflow.stop.item_twice',
+        params: { label: item.label },
+      });
+    seen.add(item.label);
+    if (item.note.length > STOP_ITEMS.note)
+      problems.push({
+        field: `items.${i}.note`,
+        code: 'workflow.text_too_long',
+        params: { max: STOP_ITEMS.note },
+      });
+  });
+  if (!reason && items.length === 0)
+    problems.push({ field: 'reason', code: 'workflow.stop.reason_or_items' });
+  if (problems.length > 0) throw invalidFields(problems);
+  return { reason, items };
+}
+
+/** A stop's notice as lines of text (a message, a timeline): the reason, then each item numbered. */
+export function stopNoticeText(stop: { reason: string; items?: readonly StopItem[] | undefined }): string {
+  const lines = (stop.items ?? []).map((i, n) => `${n + 1}. ${i.label}${i.note ? `：${i.note}` : ''}`);
+  return [stop.reason, ...lines].filter(Boolean).join('\n');
+}
+
+/** A decision document a case issued (受理通知书, 不予受理决定书, 补正告知书), numbered in log order from 1. */
+export interface CaseDocument {
+  n: number;
+  kind: DocumentKind;
+  at: At;
+  /** the event that issued it: the action taken, or the clock stop started */
+  event: Extract<CaseEvent, { type: 'task.completed' } | { type: 'clock.stopped' }>;
+}
+
+/**
+ * The decision documents in a case's log: each action taken and each stop started that its definition
+ * marks with a `document`. Derived, never stored, so a document is always what the log says.
+ */
+export function caseDocuments(def: Definition, events: readonly CaseEvent[]): CaseDocument[] {
+  const tasks = new Map<number, { step: string; branch: string | null }>();
+  const out: CaseDocument[] = [];
+  for (const e of events) {
+    let kind: DocumentKind | undefined;
+    if (e.type === 'task.opened') tasks.set(e.task, { step: e.step, branch: e.branch });
+    else if (e.type === 'task.completed') {
+      const t = tasks.get(e.task);
+      const step = t && def.steps[t.step];
+      const actions = t?.branch ? step?.parallel?.branches[t.branch]?.actions : step?.actions;
+      kind = actions?.[e.action]?.document;
+    } else if (e.type === 'clock.stopped') kind = def.stops?.[e.stop]?.document;
+    if (kind && (e.type === 'task.completed' || e.type === 'clock.stopped'))
+      out.push({ n: out.length + 1, kind, at: e.at, event: e });
+  }
+  return out;
+}
+
 /** The warning a task deserves at `now`, if it is worse than the one already raised. */
 export function dueWarning(s: CaseState, t: TaskState, now: Date): Light | null {
   if (t.status !== 'open' || s.status !== 'open') return null;
@@ -794,6 +956,7 @@ export function replayDeadlines(
   const asked = new Map<number, Limit>();
   let stoppedAt: Date | null = null;
   let stop = '';
+  let stopDue: Date | null = null;
   for (const e of events) {
     const at = new Date(e.at);
     if (e.type === 'case.created' && def.limit)
@@ -803,11 +966,14 @@ export function replayDeadlines(
     else if (e.type === 'clock.stopped') {
       stoppedAt = at;
       stop = e.stop;
+      const own = def.stops?.[stop]?.limit;
+      stopDue = own ? deadline(calendar, at, own, w).dueAt : null;
     } else if (e.type === 'clock.resumed' && stoppedAt) {
       const mode = def.stops?.[stop]?.resume ?? 'continue';
+      const resumedAt = resumedWithin(stopDue, at, mode);
       for (const x of e.deadlines) {
         const p = periods.get(x.task);
-        if (p) p.d = resumedDeadline(calendar, p.limit, w, p.d.dueAt, stoppedAt, at, mode);
+        if (p) p.d = resumedDeadline(calendar, p.limit, w, p.d.dueAt, stoppedAt, resumedAt, mode);
       }
       stoppedAt = null;
     } else if (e.type === 'extension.requested') asked.set(e.task, { amount: e.amount, unit: e.unit });

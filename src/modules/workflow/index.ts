@@ -15,7 +15,7 @@ import { calendarWorkbenchPages } from './calendar.workbench.tsx';
 import { attachmentUploader, caseAttachmentRoutes } from './case.attachments.tsx';
 import { casePortalPages } from './case.portal.tsx';
 import { caseRoutes } from './case.routes.ts';
-import { createCaseService, type CasePorts, type DepartmentRef } from './case.service.ts';
+import { createCaseService, type CaseExtras, type CasePorts, type DepartmentRef } from './case.service.ts';
 import { caseWorkbenchPages } from './case.workbench.tsx';
 import { createDefinitionService } from './definition.service.ts';
 import { definitionWorkbenchPages } from './definition.workbench.tsx';
@@ -28,6 +28,7 @@ export { WorkCalendar, type TimeUnit, type YearDays, type SpecialDay } from './c
 export type { CalendarChange, CalendarService, DayInput, YearInput } from './calendar.service.ts';
 export type {
   CaseClosedListener,
+  CaseExtras,
   CasePorts,
   CaseService,
   CaseView,
@@ -35,8 +36,9 @@ export type {
   DepartmentRef,
   WithinCase,
 } from './case.service.ts';
-export type { Definition } from './definition.ts';
-export { checkDefinition } from './definition.ts';
+export type { Definition, DocumentKind } from './definition.ts';
+export { checkDefinition, nameIn } from './definition.ts';
+export { caseDocuments, stopNoticeText, type CaseDocument, type StopItem } from './engine.ts';
 
 /** `yiwang workflow load`: checks every `*.json` in a directory, then stores the changed ones for a site. */
 export function loadProcessDefinitions(db: Database, ctx: AuditContext, dir: string) {
@@ -45,9 +47,10 @@ export function loadProcessDefinitions(db: Database, ctx: AuditContext, dir: str
 export type { Command } from './engine.ts';
 
 /** What the engine needs from the other modules; the calendar is its own. */
-export type WorkflowPorts = Omit<CasePorts, 'calendarFor'> & {
-  listDepartments(tenantId: string): Promise<DepartmentRef[]>;
-};
+export type WorkflowPorts = Omit<CasePorts, 'calendarFor'> &
+  CaseExtras & {
+    listDepartments(tenantId: string): Promise<DepartmentRef[]>;
+  };
 
 export function createWorkflowModule(db: Database, ports: WorkflowPorts, blobs: BlobStore) {
   const definitions = createDefinitionService(db);
@@ -103,8 +106,9 @@ export function createWorkflowModule(db: Database, ports: WorkflowPorts, blobs: 
         definitions,
         tasks,
         ports: { ...casePorts, listDepartments: ports.listDepartments },
+        extras: ports,
       });
-      casePortalPages(app, { db, cases, upload, listDepartments: ports.listDepartments });
+      casePortalPages(app, { db, cases, upload, listDepartments: ports.listDepartments, extras: ports });
       caseAttachmentRoutes(app, { db, cases, blobs, upload });
       definitionWorkbenchPages(app, { definitions });
       supervisionHttp(app, { supervision, listDepartments: ports.listDepartments });

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -363,6 +364,78 @@ export function describeLoad(r: LoadResult): string {
   const bad = r.non2xx + r.errors + r.timeouts;
   const warn = bad > 0 ? ` — WARNING: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts` : '';
   return `${fmtInt(r.reqPerSec)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (${fmtInt(r.total)} requests)${warn}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring what a server spends, and asking it things cheaply
+
+/** CPU time (user + system) of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms); undefined if gone. */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A load run with the server's CPU per request during the measured part. */
+export interface PageLoad extends LoadResult {
+  cpuMsPerRequest: number;
+}
+
+export async function loadWithCpu(url: string, pid: number): Promise<PageLoad> {
+  let cpu0 = NaN;
+  const r = await load(url, {}, { beforeMeasuring: () => (cpu0 = cpuMsOf(pid) ?? NaN) });
+  return { ...r, cpuMsPerRequest: ((cpuMsOf(pid) ?? NaN) - cpu0) / Math.max(1, r.total) };
+}
+
+export const describePageLoad = (r: PageLoad) =>
+  `${describeLoad(r)}; server CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request`;
+
+// Keep-alive sockets, no fetch machinery, so the runner takes little of the CPU the server needs (on a
+// small machine they share the cores).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+
+export interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export function send(
+  base: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Answer> {
+  const url = new URL(path, base);
+  const body = options.body === undefined ? undefined : Buffer.from(options.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: { ...options.headers, 'content-length': String(body?.length ?? 0) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,8 +18,6 @@
  * BENCH_PUB_SEED) and loaded by worker threads (bench/publications-load.ts) with the module's own
  * search text (its segmenter, its `searchFields` weighting), into a database the server migrated.
  */
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
@@ -39,11 +37,9 @@ import {
   HOST,
   WARMUP_S,
   createTempDatabase,
-  describeLoad,
   fmtInt,
   fmtS,
   freePort,
-  load,
   log,
   pct,
   report,
@@ -52,8 +48,11 @@ import {
   tempDir,
   waitFor200,
   withHelloWorld,
-  type LoadResult,
   type Spawned,
+  send,
+  loadWithCpu,
+  describePageLoad,
+  type PageLoad,
 } from './lib.ts';
 import { createCorpus } from './publications-corpus.ts';
 import { loadPublications } from './publications-load.ts';
@@ -403,49 +402,6 @@ function reportSearch(f: SearchFigures, before: { q: string; times: number[]; ov
 // ---------------------------------------------------------------------------------------------
 // 2. The publication page
 
-/** CPU time (user + system) of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-interface PageLoad extends LoadResult {
-  cpuMsPerRequest: number;
-}
-
-async function loadWithCpu(url: string, pid: number): Promise<PageLoad> {
-  let cpu0 = NaN;
-  const r = await load(url, {}, { beforeMeasuring: () => (cpu0 = cpuMsOf(pid)) });
-  return { ...r, cpuMsPerRequest: (cpuMsOf(pid) - cpu0) / Math.max(1, r.total) };
-}
-
-const describePageLoad = (r: PageLoad) =>
-  `${describeLoad(r)}; server CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request`;
-
-function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
 /**
  * A public publication must answer 200 with its title, and say whether a second ask came from the
  * micro-cache; a draft must answer 404 to a visitor, also when asked twice (never cached).
@@ -455,12 +411,12 @@ async function probePages(
   page: { id: number; title: string },
   draftId: number,
 ): Promise<string> {
-  const first = await get(`${base}/publications/${page.id}`);
+  const first = await send(base, 'GET', `/publications/${page.id}`);
   if (first.status !== 200 || !first.body.includes(page.title.slice(0, 20)))
     throw new Error(`/publications/${page.id} answered ${first.status} without its title`);
-  const second = await get(`${base}/publications/${page.id}`);
+  const second = await send(base, 'GET', `/publications/${page.id}`);
   for (let k = 0; k < 2; k++) {
-    const draft = await get(`${base}/publications/${draftId}`);
+    const draft = await send(base, 'GET', `/publications/${draftId}`);
     if (draft.status !== 404)
       reportFailure(`a draft's page /publications/${draftId} answered ${draft.status} to a visitor`);
   }

@@ -22,8 +22,6 @@
  * Licence verification, the third figure of the item, is bench/licences.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import { deflateSync } from 'node:zlib';
 import pg from 'pg';
@@ -33,7 +31,6 @@ import {
   HOST,
   WARMUP_S,
   createTempDatabase,
-  describeLoad,
   fmtInt,
   fmtS,
   freePort,
@@ -44,10 +41,15 @@ import {
   spawnYiwang,
   tempDir,
   waitFor200,
-  type LoadResult,
   type Spawned,
   withHelloWorld,
-  load,
+  send,
+  cpuMsOf,
+  loadWithCpu,
+  describePageLoad,
+  type PageLoad,
+  type Answer,
+  type LoadResult,
 } from './lib.ts';
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
@@ -78,52 +80,6 @@ const PASSWORD = 'Bench#Citizen2026';
 
 type Backend = 'PGlite' | 'PostgreSQL';
 
-// ---------------------------------------------------------------------------------------------
-// A small HTTP client: keep-alive sockets, no fetch machinery, so the runner takes little of the CPU
-// the server needs (on a small machine they share the cores).
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-function send(
-  base: string,
-  method: 'GET' | 'POST' | 'PUT',
-  path: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<Answer> {
-  const url = new URL(path, base);
-  const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: { ...options.headers, 'content-length': String(body?.length ?? 0) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const json = (body: unknown) => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
@@ -148,17 +104,6 @@ interface Rate {
   perSec: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-/** CPU time (user + system) of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms); undefined if gone. */
-function cpuMsOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 const GIVE_UP = 20;
@@ -224,20 +169,6 @@ const describeRate = (r: Rate, unit: string) =>
 
 // ---------------------------------------------------------------------------------------------
 // 1. The guide page and the search page
-
-/** A load run as lib.ts load() runs it, with the server's CPU per request during the measured part. */
-interface PageLoad extends LoadResult {
-  cpuMsPerRequest: number;
-}
-
-async function loadWithCpu(url: string, pid: number): Promise<PageLoad> {
-  let cpu0 = NaN;
-  const r = await load(url, {}, { beforeMeasuring: () => (cpu0 = cpuMsOf(pid) ?? NaN) });
-  return { ...r, cpuMsPerRequest: ((cpuMsOf(pid) ?? NaN) - cpu0) / Math.max(1, r.total) };
-}
-
-const describePageLoad = (r: PageLoad) =>
-  `${describeLoad(r)}; server CPU ${r.cpuMsPerRequest.toFixed(2)} ms per request`;
 
 function helloWorld(): Promise<PageLoad> {
   return withHelloWorld(async (url, server) => {

@@ -33,6 +33,7 @@ import { internalProblem, problemFor, toDomainError } from './problem.ts';
 
 export { problemFor, type Problem } from './problem.ts';
 export { Nullable } from './nullable.ts';
+export { postLimit } from './post-limit.ts';
 export type { Actor } from '../policy/index.ts';
 
 export interface HttpOptions {

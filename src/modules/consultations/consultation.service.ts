@@ -9,7 +9,7 @@
  * the generic case page is recorded the same way as one given here.
  *
  * Who sees a question: its asker; the staff of its department who handle cases. Anyone else gets 404,
- * as for an id that does not exist. The public sees answers marked public, masked (public-text.ts).
+ * as for an id that does not exist. The public sees answers marked public, masked (kernel/text).
  */
 import { randomBytes } from 'node:crypto';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
@@ -20,7 +20,7 @@ import { authorizeActing, decide, type Actor } from '../../kernel/policy/index.t
 import type { NotifyMessage } from '../notify/index.ts';
 import type { Item } from '../services/index.ts';
 import type { CaseService, CaseView, WorkCalendar } from '../workflow/index.ts';
-import { lengthOf, maskedName, maskPersonalData, plainText } from './public-text.ts';
+import { lengthOf, maskedName, maskPersonalData, plainText } from '../../kernel/text/index.ts';
 import * as store from './question.store.ts';
 
 export type { Question } from './question.store.ts';

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { auditContextOf, formValues, submitForm } from '../../kernel/http/index.ts';
+import { auditContextOf, formValues, postLimit, submitForm } from '../../kernel/http/index.ts';
 import {
   Field,
   Form,
@@ -215,7 +215,10 @@ function QuestionFacts(props: { q: Question; staff: boolean }) {
   );
 }
 
-export function consultationsPages(app: FastifyInstance, deps: { consultations: ConsultationService }) {
+export function consultationsPages(
+  app: FastifyInstance,
+  deps: { consultations: ConsultationService; asksPerMinute: number },
+) {
   const { consultations } = deps;
   const hide = { hide: true };
   const codeOf = (req: FastifyRequest) => (req.params as { code: string }).code;
@@ -300,7 +303,7 @@ export function consultationsPages(app: FastifyInstance, deps: { consultations: 
 
   app.get(
     '/services/items/:code/ask',
-    { schema: hide, config: { access: 'account.self' } },
+    { schema: hide, config: { access: 'account.self', rateLimit: postLimit(deps.asksPerMinute) } },
     async (req, reply) => {
       const item = await consultations.askable(req.site.tenantId, codeOf(req));
       return reply.page(askPage(req, item, emptyForm()));
@@ -308,7 +311,7 @@ export function consultationsPages(app: FastifyInstance, deps: { consultations: 
   );
   app.post(
     '/services/items/:code/ask',
-    { schema: hide, config: { access: 'account.self' } },
+    { schema: hide, config: { access: 'account.self', rateLimit: postLimit(deps.asksPerMinute) } },
     async (req, reply) => {
       const item = await consultations.askable(req.site.tenantId, codeOf(req));
       return submitForm(

@@ -6,7 +6,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { auditContextOf, Nullable } from '../../kernel/http/index.ts';
+import { auditContextOf, Nullable, postLimit } from '../../kernel/http/index.ts';
 import type { ConsultationService, Question } from './consultation.service.ts';
 
 const Problem = Type.Ref('Problem');
@@ -69,8 +69,8 @@ export async function consultationsRoutes(
   app.post(
     '/api/v1/services/items/:code/questions',
     {
-      // A public post: beside the per-asker cap on waiting questions, a tighter per-address limit.
-      config: { access: 'account.self', rateLimit: { max: deps.asksPerMinute, timeWindow: 60_000 } },
+      // A public post: beside the per-asker cap on waiting questions, a per-writer limit.
+      config: { access: 'account.self', rateLimit: postLimit(deps.asksPerMinute) },
       schema: {
         tags,
         summary:

@@ -47,11 +47,9 @@ export function createConsultationsModule(db: Database, deps: ConsultationsDeps)
       { href: '/workbench/consultations', key: 'consultations.workbench.title', permission: 'case.handle' },
     ] satisfies { href: string; key: string; permission: Permission }[],
     async routes(app: FastifyInstance) {
-      await consultationsRoutes(app, {
-        consultations,
-        asksPerMinute: Math.max(5, Math.floor(deps.rateLimitPerMinute / 60)),
-      });
-      consultationsPages(app, { consultations });
+      const asksPerMinute = Math.max(5, Math.floor(deps.rateLimitPerMinute / 60));
+      await consultationsRoutes(app, { consultations, asksPerMinute });
+      consultationsPages(app, { consultations, asksPerMinute });
     },
   };
 }

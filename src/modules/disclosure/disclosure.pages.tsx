@@ -6,7 +6,7 @@
  * case page, among the process's actions.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { auditContextOf, submitForm } from '../../kernel/http/index.ts';
+import { auditContextOf, postLimit, submitForm } from '../../kernel/http/index.ts';
 import {
   CsrfField,
   emptyForm,
@@ -190,7 +190,7 @@ export function disclosurePages(
     {
       schema: hide,
       // A public post: a tighter per-address limit than the site's, as the API's.
-      config: { access: 'account.self', rateLimit: { max: deps.filesPerMinute, timeWindow: 60_000 } },
+      config: { access: 'account.self', rateLimit: postLimit(deps.filesPerMinute) },
     },
     async (req, reply) => {
       const bodies = await requests.receivingBodies(req.site.tenantId);

@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { auditContextOf, Nullable } from '../../kernel/http/index.ts';
+import { auditContextOf, Nullable, postLimit } from '../../kernel/http/index.ts';
 import { DELIVERIES, FORMATS, LIMITS } from './request.checks.ts';
 import type { DisclosureRequest, RequestDetail, RequestService } from './request.service.ts';
 
@@ -195,7 +195,7 @@ export async function disclosureRoutes(
     '/api/v1/disclosure/requests',
     {
       // A public post: a tighter per-address limit than the site's.
-      config: { access: 'account.self', rateLimit: { max: deps.filesPerMinute, timeWindow: 60_000 } },
+      config: { access: 'account.self', rateLimit: postLimit(deps.filesPerMinute) },
       schema: {
         tags,
         summary:

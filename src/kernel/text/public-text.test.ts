@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lengthOf, maskedName, maskPersonalData, plainText } from './public-text.ts';
+import { lengthOf, maskedName, maskPersonalData, plainText } from './index.ts';
 
 describe('plainText', () => {
   it('removes tags, scripts and comments, keeping the line breaks they made', () => {

@@ -1,6 +1,7 @@
 /**
- * The texts of questions and answers: kept as plain text, and shown to the public with what points at
- * a person masked.
+ * kernel/text — texts the public writes (questions, letters, petitions, comments) and shows.
+ *
+ * Kept as plain text, and shown to the public with what points at a person masked.
  *
  * Plain text, because a question is typed into a text box or sent by a script that may paste HTML:
  * tags are removed (and entities decoded once, then tags removed again, so `&lt;b&gt;` cannot come

@@ -37,7 +37,7 @@ import { createPoliciesModule, type PoliciesModule } from './modules/policies/in
 import { createSiteCheckModule, type SiteCheckModule } from './modules/sitecheck/index.ts';
 import { Sm4Keyring } from './kernel/crypto/index.ts';
 import {
-  contactOf,
+  contactsOf,
   createIdentityModule,
   DEMO_ACCOUNTS,
   DEMO_STAFF,
@@ -117,7 +117,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   }
   const audit = createAuditModule(db);
   const notify = createNotifyModule(db, config, {
-    contactOf,
+    contactsOf,
     siteOf: (tenantId) => org.tenants.get(tenantId),
   });
   // Files (case attachments, materials): content-addressed in DATA_DIR/files. Several nodes share
@@ -146,7 +146,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
           departmentRef,
         ),
       staffWithRole: (tenantId, where, ex) => identity.staffWithRole(tenantId, where, ex),
-      notify: (ex, message) => notify.notify(ex, message),
+      notify: (ex, messages) => notify.notifyAll(ex, messages),
       // An application's case: a 补正 may ask for its item's materials; its decision documents
       // download from the application (the applications module is built below; pages call these later).
       stopChoices: (tenantId, view) => applications.stopChoices(tenantId, view),

@@ -145,13 +145,19 @@ describe('consultations (网上咨询) over HTTP and in pages', () => {
       .select('id')
       .where('username', '=', 'demo.citizen')
       .executeTakeFirstOrThrow();
+    // One message: the answer's, not the engine's generic 办结 beside it (closingNotice: false).
     const inbox = await y.db.kysely
       .selectFrom('notify.inbox_entry')
-      .select(['link'])
+      .select(['kind', 'link'])
       .where('account_id', '=', citizen.id)
-      .where('kind', '=', 'consultations.answered')
+      .where((w) =>
+        w.or([
+          w('link', '=', `/account/consultations/${q.id}`),
+          w('link', '=', `/account/cases/${q.caseNumber}`),
+        ]),
+      )
       .execute();
-    assert.deepEqual(inbox, [{ link: `/account/consultations/${q.id}` }]);
+    assert.deepEqual(inbox, [{ kind: 'consultations.answered', link: `/account/consultations/${q.id}` }]);
     const audit = await y.db.kysely
       .selectFrom('audit.entry')
       .select('action')

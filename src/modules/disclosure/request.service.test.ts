@@ -82,7 +82,7 @@ describe('disclosure requests: deadlines and replies', () => {
               s.roles.includes(where.role) &&
               (!where.departmentIds || where.departmentIds.includes(s.departmentId)),
           ),
-        notify: async (_ex, m) => void sent.push(m),
+        notify: async (_ex, messages) => void sent.push(...messages),
         now: () => clock,
       },
       createLocalBlobStore(mkdtempSync(path.join(tmpdir(), 'yw-disclosure-'))),

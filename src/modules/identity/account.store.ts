@@ -86,6 +86,21 @@ export async function findAccount(db: Executor, tenantId: string, id: number): P
   return r && toAccount(r);
 }
 
+export async function findAccounts(
+  db: Executor,
+  tenantId: string,
+  ids: readonly number[],
+): Promise<Account[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('identity.account')
+    .select(columns)
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return rows.map(toAccount);
+}
+
 export async function findLogin(
   db: Executor,
   tenantId: string,

@@ -14,7 +14,7 @@ import { SYSTEM_ROLES, type Permission } from '../../kernel/policy/index.ts';
 import { accountPages } from './account.pages.tsx';
 import { accountRoutes } from './account.routes.ts';
 import { createAccountService } from './account.service.ts';
-import { findAccount, type AccountKind } from './account.store.ts';
+import { findAccounts, type AccountKind } from './account.store.ts';
 import { identifierRoutes } from './identifiers.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
 import { peopleHttp } from './people.http.tsx';
@@ -320,13 +320,19 @@ export interface AccountContact {
  * inside a transaction sees its own writes (and on PGlite, whose one connection that transaction holds,
  * does not wait for itself).
  */
-export async function contactOf(
+/** Who accounts of a site are (for the notify module), by id; an unknown id is missing from the map. */
+export async function contactsOf(
   ex: Executor,
   tenantId: string,
-  accountId: number,
-): Promise<AccountContact | undefined> {
-  const a = await findAccount(ex, tenantId, accountId);
-  return a && { kind: a.kind, displayName: a.displayName, email: a.email, active: a.status === 'active' };
+  accountIds: readonly number[],
+): Promise<Map<number, AccountContact>> {
+  const accounts = await findAccounts(ex, tenantId, accountIds);
+  return new Map(
+    accounts.map((a) => [
+      a.id,
+      { kind: a.kind, displayName: a.displayName, email: a.email, active: a.status === 'active' },
+    ]),
+  );
 }
 
 /** `yiwang keys rotate`: re-encrypts personal data still under an old SM4 key with the current one. */

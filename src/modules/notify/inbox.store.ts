@@ -13,22 +13,34 @@ export interface InboxEntry {
   readAt: Date | null;
 }
 
-export async function insertEntry(
+/**
+ * Inserts entries in one statement; their ids in the order given (PostgreSQL returns the rows of a
+ * multi-row VALUES insert in that order, as bulk inserts everywhere rely on).
+ */
+export async function insertEntries(
   ex: Executor,
-  entry: { tenantId: string; accountId: number; kind: string; params: NotifyParams; link: string | null },
-): Promise<number> {
-  const r = await ex
+  entries: readonly {
+    tenantId: string;
+    accountId: number;
+    kind: string;
+    params: NotifyParams;
+    link: string | null;
+  }[],
+): Promise<number[]> {
+  const rows = await ex
     .insertInto('notify.inbox_entry')
-    .values({
-      tenant_id: entry.tenantId,
-      account_id: entry.accountId,
-      kind: entry.kind,
-      params: JSON.stringify(entry.params),
-      link: entry.link,
-    })
+    .values(
+      entries.map((e) => ({
+        tenant_id: e.tenantId,
+        account_id: e.accountId,
+        kind: e.kind,
+        params: JSON.stringify(e.params),
+        link: e.link,
+      })),
+    )
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(r.id);
+    .execute();
+  return rows.map((r) => Number(r.id));
 }
 
 /** One account's entries, newest first, with how many it has in all and unread. */

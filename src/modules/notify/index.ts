@@ -28,8 +28,8 @@ export type { SweepResult, WorkerLog } from './outbox.worker.ts';
 export { OUTBOX, retryDelayMs } from './outbox.worker.ts';
 
 export interface NotifyPorts {
-  /** Who an account is (identity's contactOf), read through the caller's executor. */
-  contactOf(ex: Executor, tenantId: string, accountId: number): Promise<Contact | undefined>;
+  /** Who accounts are (identity's contactsOf), read through the caller's executor. */
+  contactsOf(ex: Executor, tenantId: string, accountIds: readonly number[]): Promise<Map<number, Contact>>;
   /** A site's name and host names (org), for a mail's text and links; called outside transactions. */
   siteOf(tenantId: string): Promise<{ name: string; hosts: readonly string[]; isDefault: boolean }>;
 }
@@ -41,7 +41,7 @@ export function createNotifyModule(db: Database, config: Config, ports: NotifyPo
   const service = createNotifyService({
     db,
     mailEnabled: mailer !== undefined,
-    contactOf: ports.contactOf,
+    contactsOf: ports.contactsOf,
     onQueued: () => worker?.queued(),
   });
   const sweepDeps: SweepDeps | undefined = mailer && {
@@ -59,7 +59,10 @@ export function createNotifyModule(db: Database, config: Config, ports: NotifyPo
      * address, a queued e-mail — both written through `ex`, the caller's transaction. Throws (a bug in
      * the caller) for an unknown kind, a missing param, a link off the site or an unknown account.
      */
-    notify: (ex: Executor, message: NotifyMessage): Promise<void> => service.notify(ex, message),
+    notify: (ex: Executor, message: NotifyMessage): Promise<void> => service.notifyAll(ex, [message]),
+    /** notify, for many messages at once (three statements in all). */
+    notifyAll: (ex: Executor, messages: readonly NotifyMessage[]): Promise<void> =>
+      service.notifyAll(ex, messages),
     /** How many unread entries an account has (for a count beside a link to the inbox). */
     unreadCount: (tenantId: string, accountId: number): Promise<number> =>
       service.unreadCount({ tenantId, accountId }),

@@ -35,7 +35,8 @@ export interface NotifyServiceDeps {
   db: Database;
   /** Mail copies are queued only when SMTP is configured. */
   mailEnabled: boolean;
-  contactOf(ex: Executor, tenantId: string, accountId: number): Promise<Contact | undefined>;
+  /** the contacts of a site's accounts by id (an unknown id is missing) */
+  contactsOf(ex: Executor, tenantId: string, accountIds: readonly number[]): Promise<Map<number, Contact>>;
   /** Told after a mail was queued, so this node's worker sweeps soon. */
   onQueued(): void;
 }
@@ -64,25 +65,45 @@ export function createNotifyService(deps: NotifyServiceDeps) {
   const notFoundEntry = (id: number) => notFound('notify.entry.not_found', { id });
 
   return {
-    async notify(ex: Executor, message: NotifyMessage): Promise<void> {
-      checkMessage(message.kind, message.params, message.link);
-      const contact = await deps.contactOf(ex, message.tenantId, message.accountId);
-      if (!contact) throw new Error(`notify: no account ${message.accountId} on site ${message.tenantId}`);
-      const entryId = await inbox.insertEntry(ex, {
-        tenantId: message.tenantId,
-        accountId: message.accountId,
-        kind: message.kind,
-        params: message.params,
-        link: message.link ?? null,
-      });
+    /**
+     * Notifies accounts: an inbox entry each and, when SMTP is configured and the account has an
+     * e-mail address, a queued e-mail — in three statements however many messages, all through `ex`.
+     */
+    async notifyAll(ex: Executor, messages: readonly NotifyMessage[]): Promise<void> {
+      if (messages.length === 0) return;
+      for (const m of messages) checkMessage(m.kind, m.params, m.link);
+      const contacts = new Map<string, Contact>();
+      for (const tenantId of new Set(messages.map((m) => m.tenantId))) {
+        const ids = messages.filter((m) => m.tenantId === tenantId).map((m) => m.accountId);
+        for (const [id, c] of await deps.contactsOf(ex, tenantId, ids)) contacts.set(`${tenantId} ${id}`, c);
+      }
+      const contactOf = (m: NotifyMessage) => {
+        const c = contacts.get(`${m.tenantId} ${m.accountId}`);
+        if (!c) throw new Error(`notify: no account ${m.accountId} on site ${m.tenantId}`);
+        return c;
+      };
+      messages.forEach(contactOf);
+      const entryIds = await inbox.insertEntries(
+        ex,
+        messages.map((m) => ({
+          tenantId: m.tenantId,
+          accountId: m.accountId,
+          kind: m.kind,
+          params: m.params,
+          link: m.link ?? null,
+        })),
+      );
       // A disabled account keeps its inbox (it may be enabled again) but gets no mail meanwhile.
-      if (deps.mailEnabled && contact.email && contact.active) {
-        await enqueue(ex, {
-          tenantId: message.tenantId,
-          entryId,
-          to: contact.email,
-          toName: contact.displayName,
-        });
+      const mails = deps.mailEnabled
+        ? messages.flatMap((m, i) => {
+            const c = contactOf(m);
+            return c.email && c.active
+              ? [{ tenantId: m.tenantId, entryId: entryIds[i]!, to: c.email, toName: c.displayName }]
+              : [];
+          })
+        : [];
+      if (mails.length > 0) {
+        await enqueue(ex, mails);
         deps.onQueued();
       }
     },

@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { createTestApp, testConfig, type TestApp } from '../../../test/support/app.ts';
 import { createStaff } from '../../../test/support/staff.ts';
 import { systemContext } from '../../kernel/audit/index.ts';
-import { contactOf } from '../identity/index.ts';
+import { contactsOf } from '../identity/index.ts';
 import { createNotifyModule, OUTBOX, retryDelayMs, type NotifyMessage, type NotifyModule } from './index.ts';
 
 const TENANT = '330000';
@@ -130,7 +130,7 @@ describe('notification e-mails through the outbox', () => {
     const port = await listen(server);
     t = await createTestApp();
     mail = createNotifyModule(t.db, testConfig(smtpEnv(port)), {
-      contactOf,
+      contactsOf,
       siteOf: (tenantId) => t.org.tenants.get(tenantId),
     });
     const s = await createStaff(t, { roles: ['handler'], divisionCode: '330106' });
@@ -251,7 +251,7 @@ describe('notification e-mails through the outbox', () => {
 
   it('never blocks the action when the mail server is down: the mail waits in the outbox', async () => {
     const down = createNotifyModule(t.db, testConfig(smtpEnv(await closedPort())), {
-      contactOf,
+      contactsOf,
       siteOf: (tenantId) => t.org.tenants.get(tenantId),
     });
     const started = Date.now();

@@ -9,11 +9,13 @@ import type { NotifyParams } from './templates.ts';
 
 export async function enqueue(
   ex: Executor,
-  row: { tenantId: string; entryId: number; to: string; toName: string },
+  rows: readonly { tenantId: string; entryId: number; to: string; toName: string }[],
 ): Promise<void> {
   await ex
     .insertInto('notify.outbox')
-    .values({ tenant_id: row.tenantId, entry_id: row.entryId, to_address: row.to, to_name: row.toName })
+    .values(
+      rows.map((r) => ({ tenant_id: r.tenantId, entry_id: r.entryId, to_address: r.to, to_name: r.toName })),
+    )
     .execute();
 }
 

@@ -29,9 +29,11 @@ describe('cases on the database', () => {
   let failNotifyFor = '';
   const ports: CasePorts = fixturePorts({
     calendarFor: async () => calendar,
-    notify: async (_ex, m) => {
-      if (m.params.title === failNotifyFor) throw new Error('notify failed');
-      sent.push({ accountId: m.accountId, kind: m.kind, params: m.params });
+    notify: async (_ex, messages) => {
+      for (const m of messages) {
+        if (m.params.title === failNotifyFor) throw new Error('notify failed');
+        sent.push({ accountId: m.accountId, kind: m.kind, params: m.params });
+      }
     },
     now: () => clock,
   });

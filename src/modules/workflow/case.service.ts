@@ -54,18 +54,17 @@ export interface CasePorts {
     where: { role: string; departmentIds?: readonly number[]; divisionCodes?: readonly string[] },
     ex: Executor,
   ): Promise<{ accountId: number; name: string; departmentId: number; divisionCode: string }[]>;
-  /** Queues an in-app message (and e-mail) in the caller's transaction. */
-  notify?(
-    ex: Executor,
-    message: {
-      tenantId: string;
-      accountId: number;
-      kind: string;
-      params: Record<string, string | number>;
-      link?: string;
-    },
-  ): Promise<void>;
+  /** Queues in-app messages (and e-mails) in the caller's transaction, all at once. */
+  notify?(ex: Executor, messages: readonly CaseMessage[]): Promise<void>;
   now?(): Date;
+}
+
+export interface CaseMessage {
+  tenantId: string;
+  accountId: number;
+  kind: string;
+  params: Record<string, string | number>;
+  link?: string;
 }
 
 export interface CaseView {
@@ -244,7 +243,8 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       store.touchedTasks(planned),
       calendar && ((a, b) => workingDaysBetween(calendar, a, b)),
     );
-    await notifyAbout(tx, ctx.tenantId, loaded.row.number, loaded.definition.body, state, stamped);
+    const messages = await messagesAbout(tx, ctx.tenantId, loaded.definition.body, state, stamped);
+    await ports.notify?.(tx, messages(loaded.row.number));
     const view = { number: loaded.row.number, definition: loaded.definition, state, events };
     for (const listener of changedListeners) await listener(tx, ctx, view, stamped);
     if (stamped.some((e) => e.type === 'case.closed'))
@@ -253,37 +253,40 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
   }
 
   /** Who hears of what: the assignee, the department's role holders, the applicant. */
-  async function notifyAbout(
+  /**
+   * The messages a change of a case sends, their recipients looked up now and the case's number filled
+   * in later: a new case is numbered last, while the site's counter row is locked until commit, so
+   * only the writes wait for the number.
+   */
+  async function messagesAbout(
     tx: Executor,
     tenantId: string,
-    number: string,
     def: Definition,
     s: CaseState,
     events: CaseEvent[],
-  ): Promise<void> {
-    if (!ports.notify) return;
-    const staffLink = `/workbench/cases/${number}`;
-    const applicantLink = `/account/cases/${number}`;
+  ): Promise<(number: string) => CaseMessage[]> {
+    if (!ports.notify) return () => [];
+    const out: { accountId: number; kind: string; params: Record<string, string | number>; to: Link }[] = [];
+    type Link = 'staff' | 'applicant';
     const send = (
       accountId: number,
       kind: string,
       params: Record<string, string | number>,
-      link = staffLink,
-    ) =>
-      ports.notify!(tx, { tenantId, accountId, kind, params: { number, title: s.title, ...params }, link });
+      to: Link = 'staff',
+    ) => void out.push({ accountId, kind, params, to });
     const about = (no: number) => {
       const t = s.tasks[no - 1]!;
       return { step: stepName(def, t.step, t.branch), due: t.dueAt ? dueDay(t.dueAt) : '—' };
     };
     for (const e of events) {
-      if (e.type === 'task.assigned') await send(e.accountId, 'workflow.task_assigned', about(e.task));
+      if (e.type === 'task.assigned') send(e.accountId, 'workflow.task_assigned', about(e.task));
       else if (e.type === 'task.opened') {
         const staff = await ports.staffWithRole(
           tenantId,
           { role: e.role, departmentIds: [e.departmentId] },
           tx,
         );
-        for (const p of staff) await send(p.accountId, 'workflow.task_assigned', about(e.task));
+        for (const p of staff) send(p.accountId, 'workflow.task_assigned', about(e.task));
       } else if (e.type === 'task.transferred') {
         const t = s.tasks[e.task - 1]!;
         const staff = await ports.staffWithRole(
@@ -291,16 +294,15 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           { role: t.role, departmentIds: [e.departmentId] },
           tx,
         );
-        for (const p of staff) await send(p.accountId, 'workflow.task_assigned', about(e.task));
+        for (const p of staff) send(p.accountId, 'workflow.task_assigned', about(e.task));
       } else if (e.type === 'case.urged') {
-        for (const id of await handlersOf(tx, tenantId, s))
-          await send(id, 'workflow.case_urged', { note: e.note });
-      } else if (e.type === 'case.closed' && s.applicant.accountId !== null)
-        await send(
+        for (const id of await handlersOf(tx, tenantId, s)) send(id, 'workflow.case_urged', { note: e.note });
+      } else if (e.type === 'case.closed' && s.applicant.accountId !== null && def.closingNotice !== false)
+        send(
           s.applicant.accountId,
           'workflow.case_completed',
           { outcomeKey: `workflow.outcome.${e.outcome}` },
-          applicantLink,
+          'applicant',
         );
       else if (
         e.type === 'clock.stopped' &&
@@ -308,12 +310,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         def.stops?.[e.stop]?.endedBy === 'applicant'
       )
         // The whole notice: its reason and every item, numbered, as the message's body lists them.
-        await send(
-          s.applicant.accountId,
-          'workflow.case_supplement',
-          { reason: stopNoticeText(e) },
-          applicantLink,
-        );
+        send(s.applicant.accountId, 'workflow.case_supplement', { reason: stopNoticeText(e) }, 'applicant');
       else if (e.type === 'extension.requested') {
         const t = s.tasks[e.task - 1]!;
         for (const p of await ports.staffWithRole(
@@ -321,7 +318,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           { role: 'department_head', departmentIds: [t.departmentId] },
           tx,
         ))
-          await send(p.accountId, 'workflow.extension_requested', {
+          send(p.accountId, 'workflow.extension_requested', {
             step: about(e.task).step,
             reason: e.reason,
             amount: e.amount,
@@ -330,16 +327,24 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       } else if (e.type === 'extension.decided') {
         const t = s.tasks[e.task - 1]!;
         if (t.assigneeId !== null)
-          await send(t.assigneeId, 'workflow.extension_decided', {
+          send(t.assigneeId, 'workflow.extension_decided', {
             ...about(e.task),
             decisionKey: e.approved ? 'notify.decision.approved' : 'notify.decision.rejected',
           });
         // The applicant is told the new date (政府信息公开条例 §33: 告知申请人; 行政许可法 §42 alike).
         const due = s.dueAt ?? t.dueAt;
         if (e.approved && s.applicant.accountId !== null && due)
-          await send(s.applicant.accountId, 'workflow.case_extended', { due: dueDay(due) }, applicantLink);
+          send(s.applicant.accountId, 'workflow.case_extended', { due: dueDay(due) }, 'applicant');
       }
     }
+    return (number) =>
+      out.map((m) => ({
+        tenantId,
+        accountId: m.accountId,
+        kind: m.kind,
+        params: { number, title: s.title, ...m.params },
+        link: m.to === 'staff' ? `/workbench/cases/${number}` : `/account/cases/${number}`,
+      }));
   }
 
   /** The people working on a case's open tasks: assignees, else the role holders of the department. */
@@ -384,7 +389,13 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     for (const tenantId of [...new Set(openings.map((o) => o.ctx.tenantId))].sort())
       calendars.set(tenantId, await ports.calendarFor(tenantId, tx));
     const outcomes: Settled<CaseView>[] = [];
-    const written: { index: number; id: number; year: number; view: CaseView }[] = [];
+    const written: {
+      index: number;
+      id: number;
+      year: number;
+      view: CaseView;
+      messages: (number: string) => CaseMessage[];
+    }[] = [];
     for (const [index, o] of openings.entries()) {
       const { ctx, definition } = o;
       const actor = ctx.actor;
@@ -445,7 +456,8 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       const row = { tenantId: ctx.tenantId, id, number: '', definitionCode: definition.code };
       await store.project(tx, row, state, 'all', undefined, true);
       const view = { number: '', definition, state, events: stamped };
-      written.push({ index, id, year: Number(chinaDate(at).slice(0, 4)), view });
+      const messages = await messagesAbout(tx, ctx.tenantId, definition.body, state, stamped);
+      written.push({ index, id, year: Number(chinaDate(at).slice(0, 4)), view, messages });
     }
     const groups = new Map<string, typeof written>();
     for (const w of written) {
@@ -465,13 +477,15 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       group.forEach((w, i) => (w.view.number = numbers[i]!));
     }
     for (const w of written) {
-      const { ctx, definition } = openings[w.index]!;
-      await notifyAbout(tx, ctx.tenantId, w.view.number, definition.body, w.view.state, w.view.events);
       // Another module's part: if it refuses, the whole group runs again one case at a time, and
       // this case alone is rolled back (its number with it).
       await openings[w.index]!.within?.(tx, w.view);
       outcomes[w.index] = { ok: true, value: w.view };
     }
+    await ports.notify?.(
+      tx,
+      written.flatMap((w) => w.messages(w.view.number)),
+    );
     return outcomes;
   }
   // On PGlite there is one connection: one group at a time.

@@ -189,6 +189,11 @@ export const DefinitionSchema = Type.Object(
     ),
     /** the whole case's time limit (办理时限) */
     limit: Type.Optional(Limit),
+    /**
+     * false: the module that opened the case tells the applicant it is closed, in words of its own (a
+     * consultation's answer), instead of the engine's generic 办结 message — one message, not two
+     */
+    closingNotice: Type.Optional(Type.Boolean()),
     /** share of a period used at which a task turns yellow (default 0.8) */
     warnAt: Type.Optional(Type.Number({ minimum: 0.5, maximum: 0.99 })),
     /** the case's data, entered when it is created */

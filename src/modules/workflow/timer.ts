@@ -63,18 +63,19 @@ export function createTimerWorker(
     // Each person hears of one warning once, whichever ways it reaches them.
     const told = new Set<number>();
     const tell = async (ids: Iterable<number>) => {
-      if (!ports.notify) return;
-      for (const accountId of ids) {
-        if (told.has(accountId)) continue;
-        told.add(accountId);
-        await ports.notify(tx, {
+      const step = stepName({ steps } as Definition, t.step, t.branch);
+      const fresh = [...ids].filter((accountId) => !told.has(accountId));
+      fresh.forEach((accountId) => told.add(accountId));
+      await ports.notify?.(
+        tx,
+        fresh.map((accountId) => ({
           tenantId,
           accountId,
           kind: `workflow.task_${light}`,
-          params: { number, title: s.title, step: stepName({ steps } as Definition, t.step, t.branch), due },
+          params: { number, title: s.title, step, due },
           link: `/workbench/cases/${number}`,
-        });
-      }
+        })),
+      );
     };
     // The people on the task hear of every warning.
     const onTask =

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- http|startup|import|audit|login|workflow|licences|services|publications]`: runs the benchmarks (all by default) and prints a summary.
+ * `npm run bench [-- http|startup|import|audit|login|workflow|licences|services|publications|interviews|letters]`: runs the benchmarks (all by default) and prints a summary.
  * Figures are printed, never asserted: a missed target reads "below target" and the exit code stays 0.
  * Only a benchmark that crashes makes it non-zero. Every spawned process, temp dir and database is
  * removed at the end, also after an error or Ctrl-C.
@@ -23,6 +23,8 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   licences: runLicences,
   services: async () => (await import('./services.ts')).runServices(),
   publications: async () => (await import('./publications.ts')).runPublications(),
+  interviews: async () => (await import('./interviews.ts')).runInterviews(),
+  letters: async () => (await import('./letters.ts')).runLetters(),
 };
 
 const pick = process.argv[2];

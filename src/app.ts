@@ -16,11 +16,15 @@ import { createAuditModule } from './modules/audit/index.ts';
 import { createWorkflowModule, type WorkflowModule } from './modules/workflow/index.ts';
 import { createNotifyModule, type NotifyModule } from './modules/notify/index.ts';
 import { createGlossaryModule, type GlossaryModule } from './modules/glossary/index.ts';
+import { createModerationModule, type ModerationModule } from './modules/moderation/index.ts';
+import { createInterviewsModule, type InterviewsModule } from './modules/interviews/index.ts';
 import {
+  categoriesOfPublications,
   columnFreshness,
   createPublicationsModule,
   DEMO_PUBLICATIONS,
   publicBodyLinks,
+  publicationsByCategory,
   type PublicationsModule,
 } from './modules/publications/index.ts';
 import { createServicesModule, DEMO_CATALOGUE, type ServicesModule } from './modules/services/index.ts';
@@ -30,10 +34,14 @@ import {
   unansweredQuestions,
   type ConsultationsModule,
 } from './modules/consultations/index.ts';
-import { createDisclosureModule, type DisclosureModule } from './modules/disclosure/index.ts';
+import { createDisclosureModule, requestFigures, type DisclosureModule } from './modules/disclosure/index.ts';
+import { createAnnualReportModule, type AnnualReportModule } from './modules/annualreport/index.ts';
+import { createPetitionsModule, type PetitionsModule } from './modules/petitions/index.ts';
+import { createLettersModule, type LettersModule } from './modules/letters/index.ts';
 import { createLicencesModule, type LicencesModule } from './modules/licences/index.ts';
 import { createEvaluationModule, type EvaluationModule } from './modules/evaluation/index.ts';
-import { createPoliciesModule, type PoliciesModule } from './modules/policies/index.ts';
+import { createPoliciesModule, policyDocumentDates, type PoliciesModule } from './modules/policies/index.ts';
+import { createOpinionsModule, DEMO_SOLICITATIONS, type OpinionsModule } from './modules/opinions/index.ts';
 import { createSiteCheckModule, type SiteCheckModule } from './modules/sitecheck/index.ts';
 import { Sm4Keyring } from './kernel/crypto/index.ts';
 import {
@@ -67,14 +75,20 @@ export interface Yiwang {
   notify: NotifyModule;
   workflow: WorkflowModule;
   glossary: GlossaryModule;
+  moderation: ModerationModule;
+  interviews: InterviewsModule;
   publications: PublicationsModule;
   services: ServicesModule;
   applications: ApplicationsModule;
   consultations: ConsultationsModule;
   disclosure: DisclosureModule;
+  annualreport: AnnualReportModule;
+  petitions: PetitionsModule;
+  letters: LettersModule;
   licences: LicencesModule;
   evaluation: EvaluationModule;
   policies: PoliciesModule;
+  opinions: OpinionsModule;
   sitecheck: SiteCheckModule;
   close(): Promise<void>;
 }
@@ -153,6 +167,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
       caseDocuments: async (tenantId, view) => [
         ...(await applications.caseDocuments(tenantId, view)),
         ...(await disclosure.caseDocuments(tenantId, view)),
+        ...(await petitions.caseDocuments(tenantId, view)),
       ],
     },
     blobs,
@@ -165,6 +180,13 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   const segmenter = createSegmenter();
   const glossary = createGlossaryModule(db, { segmenter, databaseUrl: config.databaseUrl });
   await glossary.loadTerms();
+  // 内容安全: every public post is screened against the site's sensitive words (an automaton per site
+  // in memory, kept in step across nodes); modules take `screen` as a port and register their held
+  // posts' source with the moderation queue.
+  const moderation = createModerationModule(db, { databaseUrl: config.databaseUrl });
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined)))
+    await moderation.seedDemo(systemContext(DEMO_TENANT_ID));
+  await moderation.loadWords();
   const services = createServicesModule(db, {
     segmenter,
     department: async (tenantId, id, ex) => {
@@ -227,6 +249,12 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
         path: `/services/items/${i.code}`,
         lastmod: i.updatedAt,
       })),
+      // The final annual reports (the annualreport module is built below; the sitemap is asked later).
+      { path: '/disclosure/annual-reports' },
+      ...(await annualreport.reports.published(tenantId)).map((r) => ({
+        path: `/disclosure/annual-reports/${r.year}${r.department ? `?department=${r.department.id}` : ''}`,
+        lastmod: r.finalisedAt?.toISOString(),
+      })),
     ],
   });
   glossary.reindexers.register(publications.reindexer);
@@ -260,6 +288,79 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     process: 'demo.disclosure-request',
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
+  // 领导信箱, 咨询投诉: letters to a leader's mailbox or a department, each a case replied to within
+  // working days; screened for sensitive words, held ones wait on the moderation page.
+  const letters = createLettersModule(db, {
+    cases: workflow.cases,
+    departments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: false, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    notify: (ex, message) => notify.notify(ex, message),
+    screen: moderation.screen,
+    keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
+    process: 'demo.letter',
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  moderation.queue.register(letters.heldSource);
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined))) {
+    const departments = (
+      await org.departments.list(DEMO_TENANT_ID, { includeInactive: false, limit: 500, offset: 0 })
+    ).items;
+    await letters.seedDemo(DEMO_TENANT_ID, (name) => departments.find((d) => d.name === name)?.id);
+  }
+  // 网上信访: petitions registered by the petition office of their place, handled by the department
+  // responsible, reviewed one level up; held ones wait on the moderation page.
+  const petitions = createPetitionsModule(db, {
+    cases: workflow.cases,
+    departments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: false, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    divisions: {
+      many: async (codes) => (await org.divisions.many([...codes])).filter((d) => d.active),
+      children: async (code) =>
+        (await org.divisions.children(code, { limit: 1000, offset: 0 })).items.filter((d) => d.active),
+    },
+    calendarFor: (tenantId) => workflow.calendars.forTenant(tenantId),
+    keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
+    lookupKey: config.piiLookupKey,
+    screen: moderation.screen,
+    notify: (ex, message) => notify.notify(ex, message),
+    process: 'demo.petition',
+    reviewProcess: 'demo.petition-review',
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  moderation.queue.register(petitions.heldSource);
+  // 在线访谈: interviews with a live transcript pushed to viewers (SSE; PostgreSQL LISTEN/NOTIFY across
+  // nodes); the public's questions screened for sensitive words and approved by a moderator.
+  const interviews = createInterviewsModule(db, {
+    screen: moderation.screen,
+    notify: (ex, message) => notify.notify(ex, message),
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    guestAccounts: (tenantId) => identity.staffWithRole(tenantId, { role: 'interview_guest' }),
+    blobs,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    databaseUrl: config.databaseUrl,
+  });
+  moderation.queue.register(interviews.heldSource);
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined))) {
+    const departments = (
+      await org.departments.list(DEMO_TENANT_ID, { includeInactive: false, limit: 500, offset: 0 })
+    ).items;
+    await interviews.seedDemo(DEMO_TENANT_ID, (name) => departments.find((d) => d.name === name)?.id);
+  }
   // 好差评: applicants rate closed cases; a 差评 opens a rectification case in the handling department.
   const evaluation = createEvaluationModule(db, {
     cases: workflow.cases,
@@ -290,9 +391,73 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
       ),
     calendarFor: (tenantId) => workflow.calendars.forTenant(tenantId),
     process: 'demo.policy-implementation',
+    // What the public said on a policy's consultation (the opinions module is built below).
+    consultationFeedback: (tenantId, c) => opinions.consultationFeedback(tenantId, c),
   });
+  // 征集意见: drafts put out for comment (a policy in consultation, or any draft text), opinions from
+  // signed-in people screened for sensitive words, and the published account of what was taken up.
+  const opinions = createOpinionsModule(db, {
+    department: async (tenantId, id, ex) => {
+      const d = await org.departments.find(tenantId, id, ex);
+      return d && departmentRef(d);
+    },
+    policy: async (ctx, id) => {
+      const p = await policies.reader.get(ctx, id).catch(() => undefined);
+      return (
+        p && {
+          id: p.id,
+          title: p.title,
+          departmentId: p.department.id,
+          consultation: p.consultation && {
+            draftPublicationId: p.consultation.draft?.id ?? null,
+            opensOn: p.consultation.opensOn,
+            closesOn: p.consultation.closesOn,
+          },
+        }
+      );
+    },
+    consultingPolicies: async (ctx) =>
+      (await policies.reader.ofMyDepartment(ctx, { limit: 100, offset: 0 })).items
+        .filter((p) => p.stage === 'consultation')
+        .map((p) => ({ id: p.id, title: p.title })),
+    screen: moderation.screen,
+    notify: (ex, message) => notify.notify(ex, message),
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  moderation.queue.register(opinions.heldSource);
+  if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined))) {
+    const departments = (
+      await org.departments.list(DEMO_TENANT_ID, { includeInactive: false, limit: 500, offset: 0 })
+    ).items;
+    for (const d of DEMO_SOLICITATIONS(new Date())) {
+      const departmentId = departments.find((x) => x.name === d.department)?.id;
+      if (departmentId !== undefined)
+        await opinions.opinions.seed(systemContext(DEMO_TENANT_ID), { ...d, departmentId });
+    }
+  }
   // 网站自查: the site against the inspection indicators — its columns and the links in its bodies
   // (publications), the questions left unanswered (consultations), its own pages requested from the app.
+  // 政府信息公开工作年度报告: a year's figures counted by disclosure (requests), policies and publications
+  // (documents, the catalogue), the rest entered by staff; finalised, it is frozen and public.
+  const annualreport = createAnnualReportModule(db, {
+    requestFigures: (tenantId, period) => requestFigures(db.kysely, tenantId, period),
+    policyDocuments: (tenantId, to, departmentId) =>
+      policyDocumentDates(db.kysely, tenantId, to, departmentId),
+    categoriesOf: (tenantId, ids) => categoriesOfPublications(db.kysely, tenantId, ids),
+    publicationsByCategory: (tenantId, period) => publicationsByCategory(db.kysely, tenantId, period),
+    departments: async (tenantId) =>
+      (await org.departments.list(tenantId, { includeInactive: true, limit: 5000, offset: 0 })).items.map(
+        departmentRef,
+      ),
+    siteName: async (tenantId) => (await org.tenants.get(tenantId)).name,
+    categories: (tenantId) => publications.publications.categories(tenantId),
+    // A final report goes into the catalogue as any publication does: drafted by a writer, reviewed.
+    publish: async (ctx, input) => {
+      const { publication } = await publications.publications.save(ctx, null, input);
+      await publications.publications.submit(ctx, publication.id);
+      return publication.id;
+    },
+  });
   const sitecheck = createSiteCheckModule(db, {
     columns: (tenantId, now) => columnFreshness(db.kysely, tenantId, now),
     bodyLinks: (tenantId, now) => publicBodyLinks(db.kysely, tenantId, now),
@@ -312,10 +477,16 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     ...applications.workbenchLinks,
     ...consultations.workbenchLinks,
     ...disclosure.workbenchLinks,
+    ...letters.workbenchLinks,
+    ...annualreport.workbenchLinks,
+    ...petitions.workbenchLinks,
     ...services.workbenchLinks,
     ...publications.workbenchLinks,
     ...policies.workbenchLinks,
+    ...opinions.workbenchLinks,
     ...glossary.workbenchLinks,
+    ...moderation.workbenchLinks,
+    ...interviews.workbenchLinks,
     ...licences.workbenchLinks,
     ...workflow.workbenchLinks,
     ...evaluation.workbenchLinks,
@@ -343,11 +514,17 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   await workflow.routes(app);
   await services.routes(app, { guideSection: consultations.guideSection });
   await glossary.routes(app);
+  await moderation.routes(app);
   await publications.routes(app);
   await policies.routes(app);
+  await opinions.routes(app);
   await applications.routes(app);
   await consultations.routes(app);
   await disclosure.routes(app);
+  await letters.routes(app);
+  await annualreport.routes(app);
+  await petitions.routes(app);
+  await interviews.routes(app);
   await licences.routes(app);
   await evaluation.routes(app);
   await sitecheck.routes(app);
@@ -363,6 +540,14 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   const stopTimers = workflow.timers.start((e) => app.log.error({ err: e }, 'workflow timer sweep failed'));
   // Search terms other nodes add reach this node's segmenter (PostgreSQL: LISTEN, and a reload a minute).
   const stopGlossary = glossary.startSync((e) => app.log.error({ err: e }, 'search terms reload failed'));
+  // Sensitive words other nodes change reach this node's automata (the same way).
+  const stopModeration = moderation.startSync((e) =>
+    app.log.error({ err: e }, 'sensitive words reload failed'),
+  );
+  // Interview posts made on other nodes reach this node's live viewers (PostgreSQL: LISTEN), heartbeats.
+  const stopInterviews = interviews.startLive((e) =>
+    app.log.error({ err: e }, 'interview live stream failed'),
+  );
 
   return {
     app,
@@ -372,17 +557,25 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     notify,
     workflow,
     glossary,
+    moderation,
+    interviews,
     services,
     publications,
     policies,
+    opinions,
     applications,
     consultations,
     disclosure,
+    letters,
+    annualreport,
+    petitions,
     licences,
     evaluation,
     sitecheck,
     async close() {
       await stopGlossary();
+      await stopModeration();
+      await stopInterviews();
       await stopTimers();
       await stopNotify();
       await stopSealer();

@@ -10,6 +10,8 @@ import { SYSTEM_ROLES } from '../kernel/policy/index.ts';
 import { rotatePersonalDataKeys } from '../modules/identity/index.ts';
 import { rotateApplicationKeys } from '../modules/applications/index.ts';
 import { rotateDisclosureKeys } from '../modules/disclosure/index.ts';
+import { rotatePetitionKeys } from '../modules/petitions/index.ts';
+import { rotateLetterKeys } from '../modules/letters/index.ts';
 import { rotateLicenceKeys } from '../modules/licences/index.ts';
 import { Sm4Keyring, type RotationResult } from '../kernel/crypto/index.ts';
 import { ConfigError, loadConfig, type Config } from '../kernel/config/index.ts';
@@ -285,6 +287,8 @@ keys
       ['applications', (p) => rotateApplicationKeys(db, keyring, p)],
       ['licences', (p) => rotateLicenceKeys(db, keyring, p)],
       ['disclosure', (p) => rotateDisclosureKeys(db, keyring, p)],
+      ['petitions', (p) => rotatePetitionKeys(db, keyring, p)],
+      ['letters', (p) => rotateLetterKeys(db, keyring, p)],
     ];
     const width = Math.max(...rotations.map(([name]) => name.length));
     const started = Date.now();

@@ -64,6 +64,39 @@ interface Operation {
   tag: string;
 }
 
+/**
+ * 政民互动: one entry for the ways the public raises matters and takes part, each its own module's pages
+ * (a module adds itself here when it exists; these four are the plan's §1(3) list).
+ */
+function Interaction() {
+  const { t } = usePage();
+  const ways = [
+    { href: '/letters', title: t('letters.title'), text: t('interaction.letters_text') },
+    { href: '/petitions/new', title: t('petitions.new.title'), text: t('interaction.petitions_text') },
+    { href: '/opinions', title: t('opinions.portal.title'), text: t('interaction.opinions_text') },
+    { href: '/interviews', title: t('interviews.title'), text: t('interaction.interviews_text') },
+  ];
+  return (
+    <>
+      <h1>{t('interaction.title')}</h1>
+      <p class="lead">{t('interaction.lead')}</p>
+      <ul class="cards">
+        {ways.map((w) => (
+          <li class="card">
+            <h2>
+              <a href={w.href}>{w.title}</a>
+            </h2>
+            <p>{w.text}</p>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href="/letters/statistics">{t('interaction.statistics')}</a>
+      </p>
+    </>
+  );
+}
+
 function ApiDocs(props: { operations: Operation[]; version: string }) {
   const { t } = usePage();
   const tags = [...new Set(props.operations.map((o) => o.tag))];
@@ -180,6 +213,18 @@ export function portalPages(app: FastifyInstance, deps: { org: OrgModule; versio
         body: <ApiDocs operations={operations} version={deps.version} />,
       });
     },
+  );
+
+  app.get(
+    '/interaction',
+    { schema: { hide: true }, config: { access: 'public', publicCache: true } },
+    async (req, reply) =>
+      reply.page({
+        area: 'portal',
+        title: req.t('interaction.title'),
+        breadcrumbs: [{ href: '/', label: req.t('nav.home') }, { label: req.t('interaction.title') }],
+        body: <Interaction />,
+      }),
   );
 
   // Language switch without JavaScript: the layout links to ?lang=…, which the HTTP kernel remembers.

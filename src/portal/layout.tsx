@@ -12,6 +12,7 @@ export const PORTAL_NAV = [
   { href: '/', key: 'nav.home' },
   { href: '/services', key: 'services.portal.title' },
   { href: '/publications', key: 'publications.portal.title' },
+  { href: '/interaction', key: 'interaction.title' },
   { href: '/departments', key: 'org.department.directory' },
   { href: '/divisions', key: 'org.division.title' },
   { href: '/api/docs', key: 'nav.api' },

@@ -30,6 +30,7 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
       '首页',
       '网上办事',
       '政府信息公开',
+      '政民互动',
       '机构设置',
       '行政区划',
       '开放接口',
@@ -44,6 +45,7 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
       'Home',
       'Online services',
       'Government information disclosure',
+      'Public interaction',
       'Departments',
       'Administrative divisions',
       'API',
@@ -66,6 +68,23 @@ describe('portal (e2e)', { timeout: 300_000 }, () => {
     assert.equal(await textOf(page, 'a.language-switch'), 'English');
     await expectAccessible(page);
     await page.context().close();
+  });
+
+  it('gathers the ways to take part under 政民互动, each page reachable', async () => {
+    const page = await e.newPage();
+    await visit(page, '/');
+    await page.click('nav.main-nav a[href="/interaction"]');
+    await page.waitForURL(/\/interaction$/);
+    assert.equal(await textOf(page, 'h1'), '政民互动');
+    const links = await page
+      .locator('main ul.cards a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(links, ['/letters', '/petitions/new', '/opinions', '/interviews']);
+    await expectAccessible(page);
+    for (const href of ['/letters', '/opinions', '/interviews']) {
+      await visit(page, href);
+      await expectAccessible(page);
+    }
   });
 
   it('walks the division tree 浙江省 → 杭州市 → 上城区', async () => {

@@ -5,6 +5,24 @@ export type Json = ColumnType<unknown, string, string>;
 export type JsonWithDefault = ColumnType<unknown, string | undefined, string>;
 export type { Generated, GeneratedAlways };
 
+export interface AnnualreportReport {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  year: number;
+  department_id: number | null;
+  issuer: string;
+  status: Generated<string>;
+  entered: JsonWithDefault;
+  texts: JsonWithDefault;
+  snapshot: Json | null;
+  finalised_at: Date | null;
+  finalised_by: number | null;
+  publication_id: number | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface ApplicationsApplication {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -124,6 +142,9 @@ export interface DisclosureRequest {
   extended: Generated<boolean>;
   outcome: string | null;
   replied_at: Date | null;
+  organisation_type: string | null;
+  report_row: string | null;
+  supplement_due_at: Date | null;
 }
 
 export interface EvaluationCaseEvaluation {
@@ -254,11 +275,129 @@ export interface IdentitySession {
   stage: Generated<string>;
 }
 
+export interface InterviewsEntry {
+  tenant_id: string;
+  interview_id: number;
+  seq: number;
+  kind: string;
+  status: string | null;
+  speaker_role: Generated<string>;
+  speaker_name: Generated<string>;
+  speaker_title: Generated<string>;
+  text: Generated<string>;
+  question_id: number | null;
+  quote_name: string | null;
+  quote_text: string | null;
+  image_digest: string | null;
+  image_media_type: string | null;
+  image_size: number | null;
+  posted_by: string;
+  posted_at: Generated<Date>;
+  withdraws_seq: number | null;
+  withdrawn_at: Date | null;
+  withdrawn_by: string | null;
+  withdrawn_reason: string | null;
+}
+
+export interface InterviewsGuest {
+  tenant_id: string;
+  interview_id: number;
+  position: number;
+  name: string;
+  title: Generated<string>;
+  department: Generated<string>;
+  account_id: number | null;
+}
+
+export interface InterviewsInterview {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  title: string;
+  summary: Generated<string>;
+  host_name: string;
+  department_id: number;
+  department_name: string;
+  division_code: string;
+  starts_at: Date;
+  ends_at: Date;
+  cover_digest: string | null;
+  cover_media_type: string | null;
+  status: Generated<string>;
+  last_seq: Generated<number>;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  started_at: Date | null;
+  ended_at: Date | null;
+  archived_at: Date | null;
+  cover_alt: Generated<string>;
+}
+
+export interface InterviewsQuestion {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  interview_id: number;
+  asker_account_id: number | null;
+  asker_kind: string;
+  asker_name: string;
+  text: string;
+  status: string;
+  held_words: Generated<string[]>;
+  asked_at: Date;
+  decided_at: Date | null;
+  decided_by_name: string | null;
+  reason: string | null;
+  shown_seq: number | null;
+  answered_seq: number | null;
+}
+
 export interface KernelSchemaMigration {
   version: string;
   name: string;
   checksum: string;
   applied_at: Generated<Date>;
+}
+
+export interface LettersLetter {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  public_id: string;
+  kind: string;
+  mailbox_id: number | null;
+  mailbox_name: string | null;
+  department_id: number;
+  department_name: string;
+  division_code: string;
+  writer_account_id: number | null;
+  writer_kind: string;
+  writer_name: string;
+  writer_phone: string;
+  title: string;
+  body: string;
+  may_publish: boolean;
+  status: string;
+  held_words: Generated<string[]>;
+  rejection_reason: string | null;
+  case_number: string | null;
+  written_at: Generated<Date>;
+  received_at: Date | null;
+  due_at: Date | null;
+  reply: string | null;
+  replied_at: Date | null;
+  replied_by_name: string | null;
+  public: Generated<boolean>;
+  satisfaction: string | null;
+  rated_at: Date | null;
+}
+
+export interface LettersMailbox {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  name: string;
+  leader: Generated<string>;
+  department_id: number;
+  sort: Generated<number>;
+  active: Generated<boolean>;
 }
 
 export interface LicencesLicence {
@@ -302,6 +441,14 @@ export interface LicencesSigningKey {
   revoked_reason: string | null;
 }
 
+export interface ModerationWord {
+  tenant_id: string;
+  word: string;
+  added_by: string;
+  added_by_name: string;
+  added_at: Generated<Date>;
+}
+
 export interface NotifyInboxEntry {
   tenant_id: string;
   id: GeneratedAlways<number>;
@@ -325,6 +472,59 @@ export interface NotifyOutbox {
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
+}
+
+export interface OpinionsOpinion {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  solicitation_id: number;
+  writer_account_id: number | null;
+  writer_kind: string;
+  writer_name: string;
+  clause: Generated<string>;
+  body: string;
+  status: string;
+  held_words: JsonWithDefault;
+  reject_reason: Generated<string>;
+  moderated_by: string | null;
+  moderated_at: Date | null;
+  adoption: string | null;
+  adoption_reason: Generated<string>;
+  adoption_by: string | null;
+  adoption_at: Date | null;
+  written_at: Generated<Date>;
+}
+
+export interface OpinionsSetting {
+  tenant_id: string;
+  moderated_default: Generated<boolean>;
+  public_default: Generated<boolean>;
+  updated_by: string;
+  updated_at: Generated<Date>;
+}
+
+export interface OpinionsSolicitation {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  title: string;
+  description: Generated<string>;
+  department_id: number;
+  department_name: string;
+  division_code: string;
+  policy_id: number | null;
+  draft_publication_id: number | null;
+  draft_text: Generated<string>;
+  opens_at: Date;
+  closes_at: Date;
+  period_changed_at: Date | null;
+  period_reason: Generated<string>;
+  show_public: boolean;
+  moderated: boolean;
+  report_summary: Generated<string>;
+  report_published_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface OrgDepartment {
@@ -373,6 +573,64 @@ export interface OrgTenant {
 export interface OrgTenantHost {
   host: string;
   tenant_id: string;
+}
+
+export interface PetitionsPetition {
+  tenant_id: string;
+  id: GeneratedAlways<number>;
+  public_id: string;
+  account_id: number;
+  name: string;
+  id_number: string;
+  id_hash: string;
+  phone: string;
+  address: string;
+  matter_type: string;
+  place_code: string;
+  place_detail: Generated<string>;
+  matter: string;
+  requests: string;
+  facts: string;
+  status: string;
+  held_words: Generated<string[]>;
+  moderation_note: Generated<string>;
+  repeat_of: number | null;
+  office_id: number | null;
+  office_name: Generated<string>;
+  department_id: number | null;
+  department_name: Generated<string>;
+  department_division: Generated<string>;
+  case_number: string | null;
+  due_at: Date | null;
+  extended: Generated<boolean>;
+  outcome: string | null;
+  decided_at: Date | null;
+  rating: string | null;
+  review_case_number: string | null;
+  review_department_id: number | null;
+  review_department_name: Generated<string>;
+  review_due_at: Date | null;
+  review_outcome: string | null;
+  review_decided_at: Date | null;
+  review_rating: string | null;
+  reexam_case_number: string | null;
+  reexam_department_id: number | null;
+  reexam_department_name: Generated<string>;
+  reexam_due_at: Date | null;
+  reexam_outcome: string | null;
+  reexam_decided_at: Date | null;
+  reexam_rating: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface PetitionsReroute {
+  tenant_id: string;
+  petition_id: number;
+  at: Generated<Date>;
+  by_account_id: number;
+  from_department_id: number | null;
+  to_department_id: number;
+  reason: string;
 }
 
 export interface PoliciesInterpretation {
@@ -656,6 +914,7 @@ export interface WorkflowTimer {
 }
 
 export interface DB {
+  'annualreport.report': AnnualreportReport;
   'applications.application': ApplicationsApplication;
   'applications.material_file': ApplicationsMaterialFile;
   'audit.checkpoint': AuditCheckpoint;
@@ -673,15 +932,27 @@ export interface DB {
   'identity.role_grant': IdentityRoleGrant;
   'identity.security_setting': IdentitySecuritySetting;
   'identity.session': IdentitySession;
+  'interviews.entry': InterviewsEntry;
+  'interviews.guest': InterviewsGuest;
+  'interviews.interview': InterviewsInterview;
+  'interviews.question': InterviewsQuestion;
   'kernel.schema_migration': KernelSchemaMigration;
+  'letters.letter': LettersLetter;
+  'letters.mailbox': LettersMailbox;
   'licences.licence': LicencesLicence;
   'licences.signing_key': LicencesSigningKey;
+  'moderation.word': ModerationWord;
   'notify.inbox_entry': NotifyInboxEntry;
   'notify.outbox': NotifyOutbox;
+  'opinions.opinion': OpinionsOpinion;
+  'opinions.setting': OpinionsSetting;
+  'opinions.solicitation': OpinionsSolicitation;
   'org.department': OrgDepartment;
   'org.division': OrgDivision;
   'org.tenant': OrgTenant;
   'org.tenant_host': OrgTenantHost;
+  'petitions.petition': PetitionsPetition;
+  'petitions.reroute': PetitionsReroute;
   'policies.interpretation': PoliciesInterpretation;
   'policies.policy': PoliciesPolicy;
   'policies.report': PoliciesReport;

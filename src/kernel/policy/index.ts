@@ -81,6 +81,19 @@ export const PERMISSIONS = {
   'publication.manage': 'system',
   /** The website self-check (网站自查) against the inspection indicators, and its thresholds. */
   'site.check': 'system',
+  /**
+   * The annual report on government information disclosure (政府信息公开工作年度报告): the site's (the
+   * general office's) or one's own department's — enter its figures and texts, finalise, publish.
+   */
+  'disclosure.report': 'business',
+  /** Content safety (内容安全): the site's sensitive words, and releasing or rejecting held public posts. */
+  'content.moderate': 'business',
+  /** Online interviews (在线访谈) of one's jurisdiction: schedule, start, end, host, approve questions. */
+  'interview.manage': 'business',
+  /** Answer questions in the online interviews one is a guest of (嘉宾), and post remarks and images there. */
+  'interview.answer': 'business',
+  /** The petition office (信访工作机构): see the petitions of its jurisdiction, reroute one (with a reason). */
+  'petition.route': 'business',
 } as const satisfies Record<string, Duty>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -126,6 +139,7 @@ export const SYSTEM_ROLES = {
       'licence.revoke',
       'licence.keys',
       'publication.review',
+      'disclosure.report',
     ],
     requiresMfa: false,
   },
@@ -175,8 +189,30 @@ export const SYSTEM_ROLES = {
       'search.terms',
       'publication.manage',
       'site.check',
+      'content.moderate',
+      'disclosure.report',
     ],
     requiresMfa: true,
+  },
+  /** 内容审核员: the site's sensitive words; releases or rejects the public posts they held. */
+  moderator: { kind: 'staff', permissions: ['workbench.enter', 'content.moderate'], requiresMfa: false },
+  /** 访谈主持人: schedules and hosts online interviews, approves the public's questions. */
+  interview_host: {
+    kind: 'staff',
+    permissions: ['workbench.enter', 'interview.manage', 'interview.answer'],
+    requiresMfa: false,
+  },
+  /** 访谈嘉宾: an official who answers in the online interviews they are a guest of. */
+  interview_guest: {
+    kind: 'staff',
+    permissions: ['workbench.enter', 'interview.answer'],
+    requiresMfa: false,
+  },
+  /** 信访工作人员: registers petitions of the jurisdiction (受理, 不予受理, 转送) and routes them. */
+  petition_officer: {
+    kind: 'staff',
+    permissions: ['workbench.enter', 'pii.view', 'case.handle', 'petition.route'],
+    requiresMfa: false,
   },
 } as const satisfies Record<string, RoleDefinition>;
 

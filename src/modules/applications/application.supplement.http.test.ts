@@ -206,6 +206,15 @@ describe('补正 notices and decision documents of an application (API and pages
       'someone else’s application does not exist for them',
     );
     assert.equal((await upload('citizen', draft, `${draft}/supplement/7`, 'x.png')).statusCode, 404);
+    // 重新提交 with nothing given and no word why: refused, naming every item still missing.
+    const empty = await api('citizen', 'POST', `/api/v1/applications/${id}/resubmission`, {});
+    assert.equal(empty.statusCode, 400, empty.body);
+    const problem = empty.json() as { errors: { field: string; code: string; message: string }[] };
+    assert.equal(problem.errors[0]!.code, 'applications.supplement.items_missing');
+    assert.match(problem.errors[0]!.message, /^尚未补交：.+、.+。/);
+    const emptyPage = await postForm('citizen', draft, `${draft}/resubmission`, [['note', '']]);
+    assert.equal(emptyPage.statusCode, 400);
+    assert.match(unescape(emptyPage.body), /尚未补交：/);
     // Through the page (no JavaScript), then through the API.
     const paged = await upload('citizen', draft, `${draft}/supplement/0`, '补交1.png');
     assert.equal(paged.statusCode, 303, paged.body.slice(0, 500));

@@ -165,6 +165,17 @@ export function createSupplementService(db: Database, ports: SupplementPorts) {
       const a = await ports.applications.get(ctx, publicId);
       const notice = await noticeOf(ctx, a);
       if (!notice?.canAnswer) throw conflict('applications.supplement.not_waiting');
+      // Every item answered by a file, or a word why not: an empty 重新提交 would only restart the
+      // clock for the staff to ask again.
+      const missing = notice.targets.filter((x) => x.files.length === 0);
+      if (missing.length > 0 && note.trim() === '')
+        throw invalidFields([
+          {
+            field: 'note',
+            code: 'applications.supplement.items_missing',
+            params: { items: missing.map((x) => x.label).join('、') },
+          },
+        ]);
       return ports.cases.act(
         ctx,
         a.caseNumber!,

@@ -114,6 +114,10 @@ export function RequestFacts(props: { r: DisclosureRequest; staff: boolean; idNu
           : null}
         {q.kind === 'organisation' ? (
           <>
+            {row(
+              t('disclosure.requester.organisationType'),
+              q.organisationType ? t(`disclosure.organisation_type.${q.organisationType}`) : '—',
+            )}
             {row(t('disclosure.requester.creditCode'), q.creditCode ?? '—')}
             {row(t('disclosure.requester.legalRepresentative'), q.legalRepresentative ?? '—')}
             {row(t('disclosure.requester.contactPerson'), q.contactPerson ?? '—')}

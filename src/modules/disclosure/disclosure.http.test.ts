@@ -176,7 +176,12 @@ describe('disclosure requests (依申请公开) over HTTP and in pages', () => {
     });
     assert.deepEqual(
       (company.json() as { errors: { field: string; code: string }[] }).errors.map((e) => e.field),
-      ['requester.creditCode', 'requester.legalRepresentative', 'requester.contactPerson'],
+      [
+        'requester.organisationType',
+        'requester.creditCode',
+        'requester.legalRepresentative',
+        'requester.contactPerson',
+      ],
     );
     assert.equal((await call('handler', 'POST', '/api/v1/disclosure/requests', valid)).statusCode, 403);
     assert.equal(await count(), before_);
@@ -380,6 +385,7 @@ describe('disclosure requests (依申请公开) over HTTP and in pages', () => {
       ...valid,
       requester: {
         kind: 'organisation',
+        organisationType: 'legal_services',
         name: '一网演示科技有限公司',
         creditCode: '91330106MA2DEM0091',
         legalRepresentative: '王法人',
@@ -390,6 +396,7 @@ describe('disclosure requests (依申请公开) over HTTP and in pages', () => {
       delivery: 'email',
     });
     assert.equal(org.requester.kind, 'organisation');
+    assert.equal((org.requester as { organisationType?: string }).organisationType, 'legal_services');
     assert.equal(org.requester.idNumberMasked, null);
     assert.equal(
       (await call('handler', 'GET', `/api/v1/disclosure/requests/${org.id}/id-number`)).statusCode,
@@ -410,6 +417,16 @@ describe('disclosure requests (依申请公开) over HTTP and in pages', () => {
       ],
     });
     assert.equal(stop.statusCode, 200, stop.body);
+    const supplementDue = async () =>
+      (
+        await y.db.kysely
+          .selectFrom('disclosure.request')
+          .select('supplement_due_at')
+          .where('public_id', '=', r.id)
+          .executeTakeFirstOrThrow()
+      ).supplement_due_at;
+    // The annual report ends an unanswered 补正 when its period does (§30): the row keeps that day.
+    assert.ok(await supplementDue(), 'the 补正 period is kept while waiting');
     const url = `/account/disclosure-requests/${r.id}`;
     const notice = await page('person', url);
     assert.match(notice.body, /需要补正/);
@@ -437,6 +454,7 @@ describe('disclosure requests (依申请公开) over HTTP and in pages', () => {
       supplementedAt: string | null;
     };
     assert.equal(seen.status, 'processing');
+    assert.equal(await supplementDue(), null, 'and forgotten once answered');
     assert.equal(seen.description, '2025年度省本级政府信息公开工作年度报告的统计数据底表');
     assert.ok(seen.supplementedAt);
     assert.deepEqual(

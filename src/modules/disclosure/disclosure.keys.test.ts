@@ -39,6 +39,7 @@ describe('rotateDisclosureKeys', () => {
       case_number: `${tenantId}2026${String(i).padStart(7, '0')}`,
       requester_account_id: i + 1,
       requester_kind: cipher === null ? 'organisation' : 'person',
+      organisation_type: cipher === null ? 'business' : null,
       requester_name: `申请人${i}`,
       id_number: cipher,
       credit_code: cipher === null ? '91330106MA2DEM0091' : null,

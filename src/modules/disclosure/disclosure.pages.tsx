@@ -27,6 +27,7 @@ import {
   SupplementNotice,
 } from './disclosure.components.tsx';
 import { DELIVERIES, FORMATS, LIMITS } from './request.checks.ts';
+import { ORGANISATION_TYPES } from './request.report.ts';
 import type { RequestDetail, RequestService } from './request.service.ts';
 
 const PAGE = 20;
@@ -39,6 +40,7 @@ function inputOf(v: Record<string, string>, kind: 'person' | 'organisation') {
   return {
     requester: {
       kind,
+      organisationType: v['requester.organisationType'],
       name: v['requester.name'],
       idNumber: v['requester.idNumber'],
       creditCode: v['requester.creditCode'],
@@ -113,6 +115,20 @@ export function disclosurePages(
                 field('idNumber', { required: true, max: 18, hint: t('disclosure.new.id_hint') })
               ) : (
                 <>
+                  <Field
+                    name="requester.organisationType"
+                    label={t('disclosure.requester.organisationType')}
+                    hint={t('disclosure.requester.organisationType.hint')}
+                    state={state}
+                    required
+                    options={[
+                      choose,
+                      ...ORGANISATION_TYPES.map((o) => ({
+                        value: o,
+                        label: t(`disclosure.organisation_type.${o}`),
+                      })),
+                    ]}
+                  />
                   {field('creditCode', { required: true, max: 18 })}
                   {field('legalRepresentative', { required: true, max: LIMITS.person })}
                   {field('contactPerson', { required: true, max: LIMITS.person })}

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { auditContextOf, Nullable, postLimit } from '../../kernel/http/index.ts';
 import { DELIVERIES, FORMATS, LIMITS } from './request.checks.ts';
+import { ORGANISATION_TYPES } from './request.report.ts';
 import type { DisclosureRequest, RequestDetail, RequestService } from './request.service.ts';
 
 const Problem = Type.Ref('Problem');
@@ -16,8 +17,15 @@ const Id = Type.Object({ id: Type.String({ maxLength: 32 }) });
 const Instant = Type.String({ format: 'date-time' });
 const Kind = Type.Union([Type.Literal('person'), Type.Literal('organisation')]);
 
+const OrganisationType = Type.String({
+  enum: [...ORGANISATION_TYPES],
+  description:
+    'an organisation: 商业企业 business, 科研机构 research, 社会公益组织 public_interest, 法律服务机构 legal_services, 其他 other',
+});
+
 const Requester = Type.Object({
   kind: Kind,
+  organisationType: Nullable(OrganisationType),
   name: Type.String(),
   idNumberMasked: Nullable(Type.String({ description: 'a person’s citizen ID number, masked' })),
   creditCode: Nullable(Type.String({ description: 'an organisation’s unified social credit code' })),
@@ -113,6 +121,7 @@ export const viewOf = (r: DisclosureRequest) => ({
   caseNumber: r.caseNumber,
   requester: {
     kind: r.requester.kind,
+    organisationType: r.requester.organisationType,
     name: r.requester.name,
     idNumberMasked: r.requester.idNumberMasked,
     creditCode: r.requester.creditCode,
@@ -205,6 +214,10 @@ export async function disclosureRoutes(
             requester: Type.Object(
               {
                 kind: Kind,
+                organisationType: text(
+                  40,
+                  `an organisation: what it is, as the annual report counts it (${ORGANISATION_TYPES.join(' | ')})`,
+                ),
                 name: text(400),
                 idNumber: text(40, 'a person: citizen ID number (GB 11643)'),
                 creditCode: text(40, 'an organisation: unified social credit code (GB 32100)'),

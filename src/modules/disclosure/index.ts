@@ -32,6 +32,16 @@ import { disclosureRoutes } from './disclosure.routes.ts';
 import { createRequestService, type DisclosurePorts } from './request.service.ts';
 
 export { rotateDisclosureKeys } from './disclosure.keys.ts';
+export {
+  ORGANISATION_TYPES,
+  REPLY_ROWS,
+  REQUESTER_COLUMNS,
+  replyRow,
+  requestFigures,
+  type ReplyRow,
+  type RequesterColumn,
+  type RequestFigures,
+} from './request.report.ts';
 export type { DisclosureRequest, RequestDetail, RequestService } from './request.service.ts';
 
 export interface DisclosureDeps extends DisclosurePorts {

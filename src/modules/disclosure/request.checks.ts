@@ -8,7 +8,8 @@
  */
 import type { FieldProblem } from '../../kernel/errors.ts';
 import { checkCitizenId, checkCreditCode } from '../../kernel/identifiers/index.ts';
-import type { RequestDelivery, RequesterKind, RequestFormat } from './request.store.ts';
+import { ORGANISATION_TYPES } from './request.report.ts';
+import type { OrganisationType, RequestDelivery, RequesterKind, RequestFormat } from './request.store.ts';
 
 export const FORMATS = ['paper', 'electronic', 'disc'] as const satisfies readonly RequestFormat[];
 export const DELIVERIES = ['pickup', 'post', 'email', 'online'] as const satisfies readonly RequestDelivery[];
@@ -29,6 +30,8 @@ export const LIMITS = {
 export interface RequestInput {
   requester: {
     kind: RequesterKind;
+    /** an organisation's kind, as the annual report counts it (商业企业, 科研机构 …) */
+    organisationType?: string | undefined;
     name?: string | undefined;
     idNumber?: string | undefined;
     creditCode?: string | undefined;
@@ -49,6 +52,7 @@ export interface RequestInput {
 export interface CheckedRequest {
   requester: {
     kind: RequesterKind;
+    organisationType: OrganisationType | null;
     name: string;
     idNumber: string | null;
     creditCode: string | null;
@@ -112,6 +116,7 @@ export function checkRequest(
   let creditCode: string | null = null;
   let legalRepresentative: string | null = null;
   let contactPerson: string | null = null;
+  let organisationType: OrganisationType | null = null;
   if (kind === 'person') {
     const raw = (r.idNumber ?? '').trim();
     const check = checkCitizenId(raw);
@@ -119,6 +124,8 @@ export function checkRequest(
     else if (!check.valid) add('requester.idNumber', check.reason);
     else idNumber = check.normalized;
   } else {
+    organisationType = ORGANISATION_TYPES.find((o) => o === r.organisationType) ?? null;
+    if (!organisationType) add('requester.organisationType', 'disclosure.organisation_type.choose');
     const raw = (r.creditCode ?? '').trim();
     const check = checkCreditCode(raw);
     if (raw === '') add('requester.creditCode', 'errors.field_required');
@@ -159,6 +166,7 @@ export function checkRequest(
     value: {
       requester: {
         kind,
+        organisationType,
         name,
         idNumber,
         creditCode,

@@ -310,7 +310,7 @@ describe('disclosure requests: deadlines and replies', () => {
       [
         'withhold',
         { reason: '属于过程稿' },
-        { basis: '第十六条第二款：过程性信息、行政执法案卷信息', reason: '所申请的是审计报告的征求意见稿' },
+        { basis: '第十六条第二款：过程性信息', reason: '所申请的是审计报告的征求意见稿' },
         ['basis'],
         'withheld',
       ],

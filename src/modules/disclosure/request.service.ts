@@ -30,6 +30,7 @@ import {
   requestDocuments,
   type RequestDocumentKind,
 } from './request.documents.ts';
+import { replyRow } from './request.report.ts';
 import * as store from './request.store.ts';
 
 export type { RequestInput } from './request.checks.ts';
@@ -112,7 +113,17 @@ export function projectionOf(view: CaseView): store.Projection {
     extended: s.tasks.some((t) => t.extension === 'granted'),
     outcome: s.status === 'closed' ? (s.outcome ?? 'completed') : null,
     repliedAt: s.status === 'closed' ? s.closedAt : null,
+    reportRow: s.status === 'closed' ? reportRowOf(view) : null,
+    supplementDueAt: s.stop && stop?.endedBy === 'applicant' ? s.stop.dueAt : null,
   };
+}
+
+/** The annual report's row of the reply that closed the case (the action planned with the closing). */
+function reportRowOf(view: CaseView): string {
+  const closed = view.events.findIndex((e) => e.type === 'case.closed');
+  const closing = closed > 0 ? view.events[closed - 1] : undefined;
+  if (closing?.type === 'clock.lapsed') return 'other_no_supplement';
+  return closing?.type === 'task.completed' ? replyRow(closing.action, closing.input) : 'other_other';
 }
 
 /**
@@ -269,6 +280,7 @@ export function createRequestService(db: Database, ports: DisclosurePorts) {
                 requester: {
                   accountId: actor.accountId,
                   kind: r.kind,
+                  organisationType: r.organisationType,
                   name: r.name,
                   idNumberCipher: r.idNumber === null ? null : ports.keyring.encrypt(r.idNumber),
                   creditCode: r.creditCode,
@@ -291,7 +303,12 @@ export function createRequestService(db: Database, ports: DisclosurePorts) {
               action: 'disclosure.request_submitted',
               objectType: 'disclosure_request',
               objectId: publicId,
-              detail: { case: view.number, department: body.id, requester: r.kind },
+              detail: {
+                case: view.number,
+                department: body.id,
+                requester: r.kind,
+                ...(r.organisationType ? { organisationType: r.organisationType } : {}),
+              },
             });
           },
         },
@@ -314,6 +331,7 @@ export function createRequestService(db: Database, ports: DisclosurePorts) {
       const r = last?.requester;
       return {
         name: r?.name ?? actor?.name ?? '',
+        organisationType: r?.organisationType ?? '',
         creditCode: r?.creditCode ?? '',
         legalRepresentative: r?.legalRepresentative ?? '',
         contactPerson: r?.contactPerson ?? '',

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Executor } from '../../kernel/db/index.ts';
 
 export type RequesterKind = 'person' | 'organisation';
+/** 法人或其他组织 as the annual report divides them (see request.report.ts). */
+export type OrganisationType = 'business' | 'research' | 'public_interest' | 'legal_services' | 'other';
 export type RequestFormat = 'paper' | 'electronic' | 'disc';
 export type RequestDelivery = 'pickup' | 'post' | 'email' | 'online';
 export type RequestStatus = 'processing' | 'supplement' | 'consulting' | 'replied';
@@ -10,6 +12,8 @@ export type RequestStatus = 'processing' | 'supplement' | 'consulting' | 'replie
 export interface Requester {
   accountId: number;
   kind: RequesterKind;
+  /** an organisation's kind (商业企业, 科研机构 …); null for a person */
+  organisationType: OrganisationType | null;
   name: string;
   /** a person's citizen ID number, SM4-encrypted; null for an organisation */
   idNumberCipher: string | null;
@@ -29,6 +33,10 @@ export interface Projection {
   extended: boolean;
   outcome: string | null;
   repliedAt: Date | null;
+  /** the annual report's row for the reply (request.report.ts); null until replied */
+  reportRow: string | null;
+  /** while waiting for a 补正: the last day of its period, after which the request is abandoned (§30) */
+  supplementDueAt: Date | null;
 }
 
 export interface RequestRow extends Projection {
@@ -51,6 +59,7 @@ const columns = [
   'case_number',
   'requester_account_id',
   'requester_kind',
+  'organisation_type',
   'requester_name',
   'id_number',
   'credit_code',
@@ -73,6 +82,8 @@ const columns = [
   'extended',
   'outcome',
   'replied_at',
+  'report_row',
+  'supplement_due_at',
 ] as const;
 
 type Row = {
@@ -81,6 +92,7 @@ type Row = {
   case_number: string;
   requester_account_id: number;
   requester_kind: string;
+  organisation_type: string | null;
   requester_name: string;
   id_number: string | null;
   credit_code: string | null;
@@ -103,6 +115,8 @@ type Row = {
   extended: boolean;
   outcome: string | null;
   replied_at: Date | string | null;
+  report_row: string | null;
+  supplement_due_at: Date | string | null;
 };
 
 const instant = (d: Date | string | null) => (d === null ? null : new Date(d));
@@ -115,6 +129,7 @@ function toRequest(r: Row): RequestRow {
     requester: {
       accountId: Number(r.requester_account_id),
       kind: r.requester_kind as RequesterKind,
+      organisationType: r.organisation_type as OrganisationType | null,
       name: r.requester_name,
       idNumberCipher: r.id_number,
       creditCode: r.credit_code,
@@ -136,6 +151,8 @@ function toRequest(r: Row): RequestRow {
     extended: r.extended,
     outcome: r.outcome,
     repliedAt: instant(r.replied_at),
+    reportRow: r.report_row,
+    supplementDueAt: instant(r.supplement_due_at),
   };
 }
 
@@ -165,6 +182,7 @@ export async function insertRequest(
       case_number: r.caseNumber,
       requester_account_id: r.requester.accountId,
       requester_kind: r.requester.kind,
+      organisation_type: r.requester.organisationType,
       requester_name: r.requester.name,
       id_number: r.requester.idNumberCipher,
       credit_code: r.requester.creditCode,
@@ -186,6 +204,8 @@ export async function insertRequest(
       extended: p.extended,
       outcome: p.outcome,
       replied_at: p.repliedAt,
+      report_row: p.reportRow,
+      supplement_due_at: p.supplementDueAt,
     })
     .returning(columns)
     .executeTakeFirstOrThrow();
@@ -222,6 +242,8 @@ export async function project(ex: Executor, tenantId: string, caseNumber: string
       extended: p.extended,
       outcome: p.outcome,
       replied_at: p.repliedAt,
+      report_row: p.reportRow,
+      supplement_due_at: p.supplementDueAt,
     })
     .where('tenant_id', '=', tenantId)
     .where('case_number', '=', caseNumber)

@@ -167,6 +167,15 @@ function AccountView(props: {
               <a href="/account/consultations">{t('consultations.mine.title')}</a>
             </li>
             <li>
+              <a href="/account/letters">{t('letters.mine.title')}</a>
+            </li>
+            <li>
+              <a href="/account/petitions">{t('petitions.mine.title')}</a>
+            </li>
+            <li>
+              <a href="/account/opinions">{t('opinions.mine.title')}</a>
+            </li>
+            <li>
               <a href="/account/evaluations">{t('evaluation.mine.title')}</a>
             </li>
             <li>

@@ -217,6 +217,47 @@ export const DEMO_STAFF = [
     department: '浙江省人民政府办公厅',
     roles: ['department_head', 'handler'],
   },
+  // 内容审核员: the site's sensitive words and the held public posts (at the province: the whole site).
+  {
+    username: 'demo.moderator',
+    password: 'Demo#2026moderator',
+    displayName: '严审核',
+    department: '浙江省人民政府办公厅',
+    roles: ['moderator'],
+  },
+  // 在线访谈: the host schedules and runs interviews and approves questions; the guest (an official of
+  // 西湖区民政局) answers in the interviews where a guest is tied to the account.
+  {
+    username: 'demo.host',
+    password: 'Demo#2026host',
+    displayName: '孔主持',
+    department: '浙江省人民政府办公厅',
+    roles: ['interview_host'],
+  },
+  {
+    username: 'demo.guest',
+    password: 'Demo#2026guest',
+    displayName: '曹局长',
+    department: '西湖区民政局',
+    roles: ['interview_guest'],
+  },
+  // 网上信访: the petition office of 杭州市 registers the petitions of the city's places (受理, 不予受理,
+  // 转送), routes and hands them on; a 西湖区住房和城乡建设局 handler answers the 城乡建设 ones (its head,
+  // demo.housing, approves an extension).
+  {
+    username: 'demo.petition',
+    password: 'Demo#2026petition',
+    displayName: '郭信访',
+    department: '杭州市信访局',
+    roles: ['petition_officer', 'handler'],
+  },
+  {
+    username: 'demo.xihu',
+    password: 'Demo#2026xihu',
+    displayName: '陆承办',
+    department: '西湖区住房和城乡建设局',
+    roles: ['handler'],
+  },
 ] as const;
 export type { Account } from './account.store.ts';
 

@@ -21,6 +21,7 @@ import { createPolicyService } from './policy.service.ts';
 
 export type { ConsultationFeedback, ConsultationFeedbackSource, PolicyView } from './policy.read.ts';
 export { CONSULTATION_MIN_DAYS, STAGES, TRANSITION_PERMISSION, type Stage } from './policy.ts';
+export { policyDocumentDates, type PolicyDocumentDates } from './policy.figures.ts';
 
 export interface PoliciesDeps {
   publications: {

@@ -25,6 +25,11 @@ export type { ArticleExtras, ArticleExtraSection } from './publication.extras.ts
 export type { PublicationHooks, PublishedListener } from './publication.hooks.ts';
 export { DEMO_PUBLICATIONS } from './demo-publications.ts';
 export { columnFreshness, publicBodyLinks, type ColumnFreshness } from './publication.freshness.ts';
+export {
+  categoriesOfPublications,
+  publicationsByCategory,
+  type CategoryCount,
+} from './publication.figures.ts';
 
 export interface PublicationsDeps {
   department: PublicationPorts['department'];

@@ -308,6 +308,55 @@ describe('cases on the database', () => {
     assert.equal((await timers.sweep()).fired, 0);
   });
 
+  it('closes a case whose 补正 the applicant leaves unanswered past its limit, and refuses a late answer', async () => {
+    clock = new Date('2026-03-02T09:00:00+08:00');
+    const c = await open();
+    await cases.act(acting(window), c.number, {
+      action: 'stop',
+      task: 1,
+      stop: 'supplement',
+      reason: '请补交户口簿复印件',
+    });
+    // 15 working days from 2 March: due at the end of 23 March.
+    clock = new Date('2026-03-23T20:00:00+08:00');
+    while ((await timers.sweep(50)).fired > 0);
+    assert.equal((await cases.get(acting(window), c.number)).state.status, 'stopped');
+    const late = new Date('2026-03-24T09:00:00+08:00');
+    clock = late;
+    await assert.rejects(
+      cases.act(acting(citizen), c.number, { action: 'resume', note: '补交', input: {} }),
+      (e: unknown) =>
+        e instanceof DomainError && e.code === 'workflow.stop.lapsed' && e.params.last === '2026-03-23',
+    );
+    while ((await timers.sweep(50)).fired > 0);
+    const view = await cases.get(acting(window), c.number);
+    assert.equal(view.state.status, 'closed');
+    assert.equal(view.state.outcome, 'withdrawn');
+    assert.deepEqual(
+      view.events.slice(-2).map((e) => e.type),
+      ['clock.lapsed', 'case.closed'],
+    );
+    // the lapse fired once; no timer is left for the case
+    assert.equal((await timers.sweep()).fired, 0);
+    const left = await test.db.kysely
+      .selectFrom('workflow.timer')
+      .select('kind')
+      .where('fired_at', 'is', null)
+      .where(
+        'case_id',
+        '=',
+        (
+          await test.db.kysely
+            .selectFrom('workflow.case')
+            .select('id')
+            .where('number', '=', c.number)
+            .executeTakeFirstOrThrow()
+        ).id,
+      )
+      .execute();
+    assert.deepEqual(left, []);
+  });
+
   it('recomputes the deadlines of open cases when the calendar changes, logged on each case', async () => {
     clock = new Date('2026-03-02T09:00:00+08:00');
     const c = await open();

@@ -252,23 +252,22 @@ export async function project(
     )
     .execute();
   // Timers: an open, running task with a deadline has its next warnings armed; others have none.
-  const armed: { task_no: number; kind: 'yellow' | 'red'; fire_at: Date }[] = [];
+  const armed: { task_no: number; kind: 'yellow' | 'red' | 'lapse'; fire_at: Date }[] = [];
   for (const t of tasks) {
     if (t.status !== 'open' || stopped || !t.dueAt) continue;
     if (t.warned === 'green' && t.yellowAt)
       armed.push({ task_no: t.no, kind: 'yellow', fire_at: t.yellowAt });
     if (t.warned !== 'red') armed.push({ task_no: t.no, kind: 'red', fire_at: t.dueAt });
   }
+  // A stop's own limit is the case's timer (task 0): the sweep lets the stop lapse if it says so.
+  const caseWide = changedTasks === 'all';
+  if (caseWide && stopped && s.stop?.dueAt) armed.push({ task_no: 0, kind: 'lapse', fire_at: s.stop.dueAt });
   if (!fresh)
     await ex
       .deleteFrom('workflow.timer')
       .where('tenant_id', '=', c.tenantId)
       .where('case_id', '=', c.id)
-      .where(
-        'task_no',
-        'in',
-        tasks.map((t) => t.no),
-      )
+      .where('task_no', 'in', [...tasks.map((t) => t.no), ...(caseWide ? [0] : [])])
       .where('fired_at', 'is', null)
       .execute();
   if (armed.length > 0)

@@ -256,6 +256,9 @@ export function EventLine(props: { e: CaseEvent; def: Definition; departments: M
     case 'clock.resumed':
       text = t('workflow.event.clock_resumed', { stop: stopName(props.def, e.stop, locale), note: e.note });
       break;
+    case 'clock.lapsed':
+      text = t('workflow.event.clock_lapsed', { stop: stopName(props.def, e.stop, locale) });
+      break;
     case 'extension.requested':
       text = t('workflow.event.extension_requested', {
         task: e.task,

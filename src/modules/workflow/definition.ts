@@ -174,6 +174,16 @@ const Stop = Type.Object(
     within: Type.Optional(Limit),
     /** the document starting it issues: 'supplement' (补正告知书) */
     document: Type.Optional(Document),
+    /**
+     * when its own limit runs out before it has ended, the case closes with this outcome: a 补正 the
+     * applicant never answers is taken as withdrawn (视为撤回申请; a disclosure request, §30: 视为放弃)
+     */
+    lapse: Type.Optional(
+      Type.Object(
+        { outcome: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -319,9 +329,12 @@ export function checkDefinition(input: unknown): DefinitionProblem[] {
   };
 
   checkForm('/form', d.form);
-  for (const [id, stop] of Object.entries(stops))
+  for (const [id, stop] of Object.entries(stops)) {
     if (stop.document !== undefined && stop.document !== 'supplement')
       add(`/stops/${id}/document`, 'workflow.definition.document_misplaced', { document: stop.document });
+    // A stop lapses when its own limit runs out: without one it would wait for ever.
+    if (stop.lapse && !stop.limit) add(`/stops/${id}/lapse`, 'workflow.definition.lapse_without_limit');
+  }
   if (d.extension && !staffRoles.has(d.extension.approver))
     add('/extension/approver', 'workflow.definition.role_unknown', { role: d.extension.approver });
 

@@ -107,6 +107,8 @@ export type CaseEvent = { at: At; by: By } & (
       /** the end of the stop's own limit (征求第三方意见: 15 working days); absent when it has none */
       dueAt?: At | null;
     }
+  /** the stop's own limit ran out before it ended (a 补正 never answered); the case closes next */
+  | { type: 'clock.lapsed'; stop: string }
   | {
       type: 'clock.resumed';
       stop: string;
@@ -312,6 +314,9 @@ export function fold(events: readonly CaseEvent[]): CaseState {
         s.status = 'open';
         s.stop = null;
         applyDeadlines(s, e.deadlines);
+        break;
+      case 'clock.lapsed':
+        s.stop = null;
         break;
       case 'extension.requested':
         task!.extension = 'requested';
@@ -727,6 +732,12 @@ export async function plan(s: CaseState, ctx: PlanContext, actor: Actor, cmd: Co
     case 'resume': {
       const stopped = s.stop!;
       const mode = def.stops![stopped.stop]!.resume;
+      // Past a lapsing stop's limit the case is over, whether or not the sweep has closed it yet.
+      if (def.stops![stopped.stop]!.lapse && stopped.dueAt && ctx.now > stopped.dueAt)
+        throw conflict('workflow.stop.lapsed', {
+          stop: def.stops![stopped.stop]!.name['zh-CN'],
+          last: dueDay(stopped.dueAt),
+        });
       const w = warnAtOf(def);
       const deadlines: { task: number | null; dueAt: At | null; yellowAt: At | null }[] = [];
       const resumedAt = resumedWithin(stopped.dueAt, ctx.now, mode);

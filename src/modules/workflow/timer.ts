@@ -173,7 +173,18 @@ export function createTimerWorker(
         const events = await store.loadEvents(tx, tenantId, row.id);
         const s = fold(events);
         const planned: NewEvent[] = [];
+        // A stop that lapses: still on, its own limit run out (an earlier timer left by a stop since
+        // ended was deleted with it; this re-checks the state all the same).
+        const stop = s.status === 'stopped' ? s.stop : null;
+        const lapse = stop && stop.dueAt && stop.dueAt <= at && definition.body.stops?.[stop.stop]?.lapse;
+        const lapsed = Boolean(stop && lapse);
+        if (stop && lapse)
+          planned.push(
+            { type: 'clock.lapsed', stop: stop.stop },
+            { type: 'case.closed', outcome: lapse.outcome },
+          );
         for (const no of new Set(timers.map((x) => x.task_no))) {
+          if (no === 0 || lapsed) continue;
           const t = s.tasks[no - 1];
           const light = t ? dueWarning(s, t, at) : null;
           if (!t || !light || light === 'green') continue;

@@ -15,6 +15,7 @@ export type { DB } from './schema.gen.ts';
 export { migrate, migrationStatus, type MigrationStatus } from './migrate.ts';
 export { transactionBatcher, type BatchOptions, type Settled } from './batch.ts';
 export { AppRoleError, checkAppRoleInput, grantAppRole, type AppRoleResult } from './app-role.ts';
+export { followChannel, type ChannelFollower } from './listen.ts';
 
 /** What a store runs its queries on: the database, or the transaction it was handed. */
 export type Executor = Kysely<DB> | Transaction<DB>;

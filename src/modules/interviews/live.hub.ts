@@ -24,13 +24,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { sql } from 'kysely';
-import pg from 'pg';
-import type { Database, Executor } from '../../kernel/db/index.ts';
+import { followChannel, type Database, type Executor } from '../../kernel/db/index.ts';
 import { entriesAfter, type Entry } from './interview.store.ts';
 
 export const LIVE_CHANNEL = 'yiwang_interviews';
 export const HEARTBEAT_MS = 15_000;
-const RECONNECT_AFTER_MS = 5_000;
 /** Rows read per query when catching up. */
 const PAGE = 500;
 
@@ -204,7 +202,6 @@ export function createLiveHub(db: Database, options: LiveHubOptions) {
     /** Heartbeats, and on PostgreSQL the LISTEN connection; returns the function that stops both. */
     start(reportError: (e: unknown) => void): () => Promise<void> {
       onError = reportError;
-      let stopped = false;
       const beat = setInterval(() => {
         for (const hub of hubs.values()) {
           broadcast(hub, ': ping\n\n');
@@ -212,69 +209,20 @@ export function createLiveHub(db: Database, options: LiveHubOptions) {
         }
       }, options.heartbeatMs ?? HEARTBEAT_MS);
       beat.unref();
-      if (db.kind !== 'postgres' || !options.databaseUrl) {
-        return async () => {
-          stopped = true;
-          clearInterval(beat);
-        };
-      }
-      let client: pg.Client | null = null;
-      let retry: NodeJS.Timeout | null = null;
-
-      const onNotification = (m: pg.Notification) => {
-        const [tenantId, id, seq] = (m.payload ?? '').split(':');
-        if (tenantId && id && seq) wake(tenantId, Number(id), Number(seq));
-      };
-      function reconnectLater() {
-        if (stopped || retry) return;
-        const old = client;
-        client = null;
-        void old?.end().catch(() => undefined);
-        retry = setTimeout(() => {
-          retry = null;
-          void listen();
-        }, RECONNECT_AFTER_MS);
-        retry.unref();
-      }
-      async function listen() {
-        if (stopped) return;
-        let c: pg.Client | null = null;
-        try {
-          const r = await sql<{ name: string }>`select current_database() as name`.execute(db.kysely);
-          const url = new URL(options.databaseUrl!);
-          url.pathname = `/${encodeURIComponent(r.rows[0]!.name)}`;
-          if (stopped) return;
-          c = new pg.Client({ connectionString: url.toString() });
-          const self = c;
-          client = self;
-          self.on('notification', onNotification);
-          self.on('error', (e) => {
-            if (stopped) return;
-            reportError(e);
-            if (client === self) reconnectLater();
-          });
-          self.on('end', () => {
-            if (client === self) reconnectLater();
-          });
-          await self.connect();
-          await self.query(`listen ${LIVE_CHANNEL}`);
-          if (stopped) return void self.end().catch(() => undefined);
-          // What was posted while nobody listened.
+      const unfollow = followChannel(db, options.databaseUrl, LIVE_CHANNEL, {
+        onNotification: (payload) => {
+          const [tenantId, id, seq] = payload.split(':');
+          if (tenantId && id && seq) wake(tenantId, Number(id), Number(seq));
+        },
+        // What was posted while nobody listened.
+        onListening: () => {
           for (const hub of hubs.values()) void enqueue(hub, () => catchUp(hub));
-        } catch (e) {
-          if (stopped) return;
-          reportError(e);
-          if (c === null || client === c) reconnectLater();
-        }
-      }
-      void listen();
+        },
+        onError: reportError,
+      });
       return async () => {
-        stopped = true;
         clearInterval(beat);
-        if (retry) clearTimeout(retry);
-        const c = client;
-        client = null;
-        await c?.end().catch(() => undefined);
+        await unfollow();
       };
     },
   };

@@ -8,14 +8,11 @@
  * reloads everything every minute and on reconnecting. PGlite is one process: the in-process reload
  * is all there is.
  */
-import { sql } from 'kysely';
-import pg from 'pg';
-import type { Database } from '../../kernel/db/index.ts';
+import { followChannel, type Database } from '../../kernel/db/index.ts';
 import { buildMatcher, type Matcher } from './matcher.ts';
 import { wordsBySite, WORDS_CHANNEL } from './word.store.ts';
 
 export const RELOAD_EVERY_MS = 60_000;
-const RECONNECT_AFTER_MS = 5_000;
 const EMPTY = buildMatcher([]);
 
 export interface WordSyncOptions {
@@ -66,63 +63,18 @@ export function createWordSync(db: Database, options: WordSyncOptions = {}) {
   /** Starts following other nodes' changes (PostgreSQL); returns the function that stops it. */
   function start(onError: (e: unknown) => void): () => Promise<void> {
     if (db.kind !== 'postgres') return async () => undefined;
-    let stopped = false;
-    let client: pg.Client | null = null;
-    let retry: NodeJS.Timeout | null = null;
     const reloadLogged = (site?: string) => void reload(site).catch(onError);
     const every = setInterval(() => reloadLogged(), options.reloadEveryMs ?? RELOAD_EVERY_MS);
     every.unref();
-
-    function reconnectLater() {
-      if (stopped || retry) return;
-      const old = client;
-      client = null;
-      void old?.end().catch(() => undefined);
-      retry = setTimeout(() => {
-        retry = null;
-        void listen();
-      }, RECONNECT_AFTER_MS);
-      retry.unref();
-    }
-
-    async function listen() {
-      if (stopped || !options.databaseUrl) return;
-      let c: pg.Client | null = null;
-      try {
-        const url = await listenUrl(db, options.databaseUrl);
-        if (stopped) return;
-        c = new pg.Client({ connectionString: url });
-        const self = c;
-        client = self;
-        self.on('notification', (n) => reloadLogged(n.payload || undefined));
-        self.on('error', (e) => {
-          if (stopped) return;
-          onError(e);
-          if (client === self) reconnectLater();
-        });
-        self.on('end', () => {
-          if (client === self) reconnectLater();
-        });
-        await self.connect();
-        await self.query(`listen ${WORDS_CHANNEL}`);
-        if (stopped) return void self.end().catch(() => undefined);
-        // What changed while nobody listened.
-        reloadLogged();
-      } catch (e) {
-        if (stopped) return;
-        onError(e);
-        if (c === null || client === c) reconnectLater();
-      }
-    }
-    void listen();
-
+    const unfollow = followChannel(db, options.databaseUrl, WORDS_CHANNEL, {
+      onNotification: (site) => reloadLogged(site || undefined),
+      // What changed while nobody listened.
+      onListening: () => reloadLogged(),
+      onError,
+    });
     return async () => {
-      stopped = true;
       clearInterval(every);
-      if (retry) clearTimeout(retry);
-      const c = client;
-      client = null;
-      await c?.end().catch(() => undefined);
+      await unfollow();
       await chain.catch(() => undefined);
     };
   }
@@ -133,14 +85,6 @@ export function createWordSync(db: Database, options: WordSyncOptions = {}) {
     /** The site's automaton as this node holds it now. */
     matcherFor: (tenantId: string): Matcher => matchers.get(tenantId) ?? EMPTY,
   };
-}
-
-/** The URL of the database the pool is on: DATABASE_URL's server and credentials. */
-async function listenUrl(db: Database, databaseUrl: string): Promise<string> {
-  const r = await sql<{ name: string }>`select current_database() as name`.execute(db.kysely);
-  const url = new URL(databaseUrl);
-  url.pathname = `/${encodeURIComponent(r.rows[0]!.name)}`;
-  return url.toString();
 }
 
 export type WordSync = ReturnType<typeof createWordSync>;

@@ -101,6 +101,18 @@ export async function appendAudit(
   return entry;
 }
 
+/** Records several events in one statement (a group of cases opened in one transaction). */
+export async function appendAudits(
+  executor: Executor,
+  events: readonly { ctx: AuditContext; event: AuditEvent }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await executor
+    .insertInto('audit.entry')
+    .values(events.map((e) => rowOf(pendingEntry(e.ctx, e.event))))
+    .execute();
+}
+
 /**
  * The INSERT of an entry as SQL and parameters, for work that runs on a raw session (bulk imports)
  * and must record itself in its own transaction.

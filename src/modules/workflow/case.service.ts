@@ -4,7 +4,7 @@
  * may not do now), append, project. Two people acting on the same task at once are serialised by that
  * lock; the second finds the task already done and gets 409.
  */
-import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import { appendAudits, type AuditContext } from '../../kernel/audit/index.ts';
 import { transactionBatcher, type Database, type Executor, type Settled } from '../../kernel/db/index.ts';
 import { isWithin, subtreePrefix } from '../../kernel/divisions/index.ts';
 import { conflict, DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
@@ -264,6 +264,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     def: Definition,
     s: CaseState,
     events: CaseEvent[],
+    staffOf: StaffLookup = staffLookup(tx, tenantId),
   ): Promise<(number: string) => CaseMessage[]> {
     if (!ports.notify) return () => [];
     const out: { accountId: number; kind: string; params: Record<string, string | number>; to: Link }[] = [];
@@ -281,22 +282,14 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     for (const e of events) {
       if (e.type === 'task.assigned') send(e.accountId, 'workflow.task_assigned', about(e.task));
       else if (e.type === 'task.opened') {
-        const staff = await ports.staffWithRole(
-          tenantId,
-          { role: e.role, departmentIds: [e.departmentId] },
-          tx,
-        );
-        for (const p of staff) send(p.accountId, 'workflow.task_assigned', about(e.task));
+        for (const id of await staffOf(e.role, e.departmentId))
+          send(id, 'workflow.task_assigned', about(e.task));
       } else if (e.type === 'task.transferred') {
         const t = s.tasks[e.task - 1]!;
-        const staff = await ports.staffWithRole(
-          tenantId,
-          { role: t.role, departmentIds: [e.departmentId] },
-          tx,
-        );
-        for (const p of staff) send(p.accountId, 'workflow.task_assigned', about(e.task));
+        for (const id of await staffOf(t.role, e.departmentId))
+          send(id, 'workflow.task_assigned', about(e.task));
       } else if (e.type === 'case.urged') {
-        for (const id of await handlersOf(tx, tenantId, s)) send(id, 'workflow.case_urged', { note: e.note });
+        for (const id of await handlersOf(s, staffOf)) send(id, 'workflow.case_urged', { note: e.note });
       } else if (e.type === 'case.closed' && s.applicant.accountId !== null && def.closingNotice !== false)
         send(
           s.applicant.accountId,
@@ -313,12 +306,8 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         send(s.applicant.accountId, 'workflow.case_supplement', { reason: stopNoticeText(e) }, 'applicant');
       else if (e.type === 'extension.requested') {
         const t = s.tasks[e.task - 1]!;
-        for (const p of await ports.staffWithRole(
-          tenantId,
-          { role: 'department_head', departmentIds: [t.departmentId] },
-          tx,
-        ))
-          send(p.accountId, 'workflow.extension_requested', {
+        for (const id of await staffOf('department_head', t.departmentId))
+          send(id, 'workflow.extension_requested', {
             step: about(e.task).step,
             reason: e.reason,
             amount: e.amount,
@@ -348,21 +337,32 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
   }
 
   /** The people working on a case's open tasks: assignees, else the role holders of the department. */
-  async function handlersOf(tx: Executor, tenantId: string, s: CaseState): Promise<number[]> {
+  async function handlersOf(s: CaseState, staffOf: StaffLookup): Promise<number[]> {
     const ids = new Set<number>();
     for (const t of s.tasks)
       if (t.status === 'open') {
         if (t.assigneeId !== null) ids.add(t.assigneeId);
-        else
-          for (const p of await ports.staffWithRole(
-            tenantId,
-            { role: t.role, departmentIds: [t.departmentId] },
-            tx,
-          ))
-            ids.add(p.accountId);
+        else for (const id of await staffOf(t.role, t.departmentId)) ids.add(id);
       }
     return [...ids];
   }
+
+  /** The holders of a role in a department, each asked once per transaction (a group of cases shares it). */
+  function staffLookup(tx: Executor, tenantId: string) {
+    const found = new Map<string, Promise<number[]>>();
+    return (role: string, departmentId: number): Promise<number[]> => {
+      const key = `${role} ${departmentId}`;
+      let ids = found.get(key);
+      if (!ids) {
+        ids = ports
+          .staffWithRole(tenantId, { role, departmentIds: [departmentId] }, tx)
+          .then((list) => list.map((p) => p.accountId));
+        found.set(key, ids);
+      }
+      return ids;
+    };
+  }
+  type StaffLookup = ReturnType<typeof staffLookup>;
 
   interface Opening {
     ctx: AuditContext;
@@ -384,35 +384,29 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
    * COMMIT, and a rollback gives the numbers back, so numbers have no gaps.
    */
   async function openCases(tx: Executor, openings: readonly Opening[]): Promise<Settled<CaseView>[]> {
-    const calendars = new Map<string, WorkCalendar>();
-    // The calendars first (see calendarFor), in one order so two groups cannot deadlock on them.
+    // Per site, once for the group: the calendar (first, see calendarFor; in one order so two groups
+    // cannot deadlock on them), the departments and the role holders looked up.
+    const sites = new Map<
+      string,
+      { calendar: WorkCalendar; departments: DepartmentLookup; staffOf: StaffLookup }
+    >();
     for (const tenantId of [...new Set(openings.map((o) => o.ctx.tenantId))].sort())
-      calendars.set(tenantId, await ports.calendarFor(tenantId, tx));
+      sites.set(tenantId, {
+        calendar: await ports.calendarFor(tenantId, tx),
+        departments: departmentLookup(tenantId, tx),
+        staffOf: staffLookup(tx, tenantId),
+      });
     const outcomes: Settled<CaseView>[] = [];
-    const written: {
-      index: number;
-      id: number;
-      year: number;
-      view: CaseView;
-      messages: (number: string) => CaseMessage[];
-    }[] = [];
+    const planned: { index: number; at: Date; state: CaseState; stamped: CaseEvent[] }[] = [];
     for (const [index, o] of openings.entries()) {
       const { ctx, definition } = o;
       const actor = ctx.actor;
+      const site = sites.get(ctx.tenantId)!;
       // Staff's own cases are internal, in their department; a walk-in applicant's go where anyone's would.
       const staff = actor?.kind === 'staff' && o.applicant.kind === 'internal';
       const at = now();
-      let state: CaseState, stamped: CaseEvent[];
       try {
-        const departments = departmentLookup(ctx.tenantId, tx);
-        const pctx = planContext(
-          tx,
-          ctx.tenantId,
-          definition.body,
-          calendars.get(ctx.tenantId)!,
-          at,
-          departments,
-        );
+        const pctx = planContext(tx, ctx.tenantId, definition.body, site.calendar, at, site.departments);
         let departmentId = o.departmentId ?? (staff ? (actor.departmentId ?? 0) : 0);
         if (!staff && o.departmentId === undefined) {
           const start = definition.body.steps[definition.body.start]!;
@@ -420,10 +414,10 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           departmentId = (await pctx.resolve(assignee, { departmentId: 0, division: o.division }))
             .departmentId;
         }
-        const dep = await departments.byId(departmentId);
+        const dep = await site.departments.byId(departmentId);
         if (!dep || (o.departmentId !== undefined && !dep.active))
           throw invalidFields([{ field: 'departmentId', code: 'workflow.case.department_unknown' }]);
-        const planned = await planCreate(pctx, {
+        const events = await planCreate(pctx, {
           title: o.title,
           applicant: o.applicant,
           data: o.data,
@@ -437,27 +431,81 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
           size: f.size,
           mediaType: f.mediaType,
         }));
-        stamped = store.stamp([...planned, ...attached], at, byOf(actor));
-        state = fold(stamped);
+        const stamped = store.stamp([...events, ...attached], at, byOf(actor));
+        planned.push({ index, at, state: fold(stamped), stamped });
       } catch (error) {
         // Refused before writing anything: the others go on.
         if (!(error instanceof DomainError)) throw error;
         outcomes[index] = { ok: false, error };
-        continue;
       }
-      const id = await store.insertCase(tx, ctx.tenantId, definition, state);
-      await store.appendEvents(tx, ctx.tenantId, id, stamped);
-      await appendAudit(tx, ctx, {
-        action: 'workflow.case_created',
-        objectType: 'case',
-        objectId: String(id),
-        detail: { definition: `${definition.code}@${definition.version}` },
+    }
+    // The group's writes, a statement each for all its cases: rows, logs, audit, tasks and timers.
+    const ids = await store.insertCases(
+      tx,
+      planned.map((p) => ({
+        tenantId: openings[p.index]!.ctx.tenantId,
+        definition: openings[p.index]!.definition,
+        state: p.state,
+      })),
+    );
+    await store.appendEventsOf(
+      tx,
+      planned.map((p, i) => ({
+        tenantId: openings[p.index]!.ctx.tenantId,
+        caseId: ids[i]!,
+        events: p.stamped,
+      })),
+    );
+    await appendAudits(
+      tx,
+      planned.map((p, i) => {
+        const { ctx, definition } = openings[p.index]!;
+        return {
+          ctx,
+          event: {
+            action: 'workflow.case_created',
+            objectType: 'case',
+            objectId: String(ids[i]),
+            detail: { definition: `${definition.code}@${definition.version}` },
+          },
+        };
+      }),
+    );
+    await store.projectOpened(
+      tx,
+      planned.map((p, i) => {
+        const { ctx, definition } = openings[p.index]!;
+        return {
+          c: { tenantId: ctx.tenantId, id: ids[i]!, number: '', definitionCode: definition.code },
+          s: p.state,
+        };
+      }),
+    );
+    const written: {
+      index: number;
+      id: number;
+      year: number;
+      view: CaseView;
+      messages: (number: string) => CaseMessage[];
+    }[] = [];
+    for (const [i, p] of planned.entries()) {
+      const { ctx, definition } = openings[p.index]!;
+      const view = { number: '', definition, state: p.state, events: p.stamped };
+      const messages = await messagesAbout(
+        tx,
+        ctx.tenantId,
+        definition.body,
+        p.state,
+        p.stamped,
+        sites.get(ctx.tenantId)!.staffOf,
+      );
+      written.push({
+        index: p.index,
+        id: ids[i]!,
+        year: Number(chinaDate(p.at).slice(0, 4)),
+        view,
+        messages,
       });
-      const row = { tenantId: ctx.tenantId, id, number: '', definitionCode: definition.code };
-      await store.project(tx, row, state, 'all', undefined, true);
-      const view = { number: '', definition, state, events: stamped };
-      const messages = await messagesAbout(tx, ctx.tenantId, definition.body, state, stamped);
-      written.push({ index, id, year: Number(chinaDate(at).slice(0, 4)), view, messages });
     }
     const groups = new Map<string, typeof written>();
     for (const w of written) {

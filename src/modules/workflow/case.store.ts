@@ -83,56 +83,66 @@ export async function appendEvents(
   caseId: number,
   events: readonly CaseEvent[],
 ): Promise<void> {
-  if (events.length === 0) return;
-  await ex
-    .insertInto('workflow.event')
-    .values(
-      events.map((e) => {
-        const { type, at, by, ...body } = e;
-        return {
-          tenant_id: tenantId,
-          case_id: caseId,
-          at: new Date(at),
-          type,
-          actor_account_id: by.accountId,
-          actor_name: by.name,
-          body: JSON.stringify(body),
-        };
-      }),
-    )
-    .execute();
+  await appendEventsOf(ex, [{ tenantId, caseId, events }]);
 }
 
-/** Inserts a new case row (numbered later, see takeNumber) and returns its id. */
-export async function insertCase(
+/** The events of several cases in one statement. */
+export async function appendEventsOf(
   ex: Executor,
-  tenantId: string,
-  definition: { code: string; version: number },
-  s: CaseState,
-): Promise<number> {
-  const r = await ex
+  logs: readonly { tenantId: string; caseId: number; events: readonly CaseEvent[] }[],
+): Promise<void> {
+  const rows = logs.flatMap(({ tenantId, caseId, events }) =>
+    events.map((e) => {
+      const { type, at, by, ...body } = e;
+      return {
+        tenant_id: tenantId,
+        case_id: caseId,
+        at: new Date(at),
+        type,
+        actor_account_id: by.accountId,
+        actor_name: by.name,
+        body: JSON.stringify(body),
+      };
+    }),
+  );
+  if (rows.length > 0) await ex.insertInto('workflow.event').values(rows).execute();
+}
+
+/**
+ * Inserts new case rows (numbered later, see takeNumbers) in one statement and returns their ids in
+ * the order given. The ids come from the identity sequence row by row in the order of the VALUES
+ * list, so sorted they are in that order — whatever order RETURNING happens to give them in.
+ */
+export async function insertCases(
+  ex: Executor,
+  cases: readonly { tenantId: string; definition: { code: string; version: number }; state: CaseState }[],
+): Promise<number[]> {
+  if (cases.length === 0) return [];
+  const rows = await ex
     .insertInto('workflow.case')
-    .values({
-      tenant_id: tenantId,
-      definition_code: definition.code,
-      definition_version: definition.version,
-      title: s.title,
-      applicant_kind: s.applicant.kind,
-      applicant_account_id: s.applicant.accountId,
-      applicant_name: s.applicant.name,
-      department_id: s.departmentId,
-      division_code: s.division,
-      status: s.status,
-      outcome: s.outcome,
-      created_at: s.createdAt,
-      closed_at: s.closedAt,
-      due_at: s.dueAt,
-      late: s.late,
-      urged: s.urge !== null,
-    })
+    .values(
+      cases.map(({ tenantId, definition, state: s }) => ({
+        tenant_id: tenantId,
+        definition_code: definition.code,
+        definition_version: definition.version,
+        title: s.title,
+        applicant_kind: s.applicant.kind,
+        applicant_account_id: s.applicant.accountId,
+        applicant_name: s.applicant.name,
+        department_id: s.departmentId,
+        division_code: s.division,
+        status: s.status,
+        outcome: s.outcome,
+        created_at: s.createdAt,
+        closed_at: s.closedAt,
+        due_at: s.dueAt,
+        late: s.late,
+        urged: s.urge !== null,
+      })),
+    )
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(r.id);
+    .execute();
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /**
@@ -175,65 +185,109 @@ export async function takeNumbers(
   });
 }
 
+type CaseRef = { tenantId: string; id: number; number: string; definitionCode: string };
+type Timer = {
+  tenant_id: string;
+  case_id: number;
+  task_no: number;
+  kind: 'yellow' | 'red' | 'lapse';
+  fire_at: Date;
+};
+
 /** Writes the fold into the case row, its task rows and its timers. */
 export async function project(
   ex: Executor,
-  c: { tenantId: string; id: number; number: string; definitionCode: string },
+  c: CaseRef,
   s: CaseState,
   changedTasks: ReadonlySet<number> | 'all',
   /** working days from opening to closing; without it, handling days already stored are kept */
   handlingDays?: (opened: Date, closed: Date) => number,
-  /**
-   * The case row was just inserted from this same state (insertCase): it needs no update, and it has
-   * no timers to clear — two statements fewer on every case opened.
-   */
-  fresh = false,
 ): Promise<void> {
-  if (!fresh)
-    await ex
-      .updateTable('workflow.case')
-      .set({
-        status: s.status,
-        outcome: s.outcome,
-        closed_at: s.closedAt,
-        due_at: s.dueAt,
-        late: s.late,
-        urged: s.urge !== null,
-      })
-      .where('tenant_id', '=', c.tenantId)
-      .where('id', '=', c.id)
-      .execute();
+  await ex
+    .updateTable('workflow.case')
+    .set({
+      status: s.status,
+      outcome: s.outcome,
+      closed_at: s.closedAt,
+      due_at: s.dueAt,
+      late: s.late,
+      urged: s.urge !== null,
+    })
+    .where('tenant_id', '=', c.tenantId)
+    .where('id', '=', c.id)
+    .execute();
   const tasks = changedTasks === 'all' ? s.tasks : s.tasks.filter((t) => changedTasks.has(t.no));
   if (tasks.length === 0) return;
-  const stopped = s.status === 'stopped';
+  const caseWide = changedTasks === 'all';
+  await upsertTasks(
+    ex,
+    tasks.map((t) => taskRow(c, s, t, handlingDays)),
+  );
+  await ex
+    .deleteFrom('workflow.timer')
+    .where('tenant_id', '=', c.tenantId)
+    .where('case_id', '=', c.id)
+    .where('task_no', 'in', [...tasks.map((t) => t.no), ...(caseWide ? [0] : [])])
+    .where('fired_at', 'is', null)
+    .execute();
+  await armTimers(ex, timersOf(c, s, tasks, caseWide));
+}
+
+/**
+ * The projections of cases just inserted from these same states (insertCases): their case rows need
+ * no update and they have no timers to clear, so a whole group is two statements.
+ */
+export async function projectOpened(
+  ex: Executor,
+  opened: readonly { c: CaseRef; s: CaseState }[],
+): Promise<void> {
+  await upsertTasks(
+    ex,
+    opened.flatMap(({ c, s }) => s.tasks.map((t) => taskRow(c, s, t))),
+  );
+  await armTimers(
+    ex,
+    opened.flatMap(({ c, s }) => timersOf(c, s, s.tasks, true)),
+  );
+}
+
+function taskRow(
+  c: CaseRef,
+  s: CaseState,
+  t: CaseState['tasks'][number],
+  handlingDays?: (opened: Date, closed: Date) => number,
+) {
+  return {
+    tenant_id: c.tenantId,
+    case_id: c.id,
+    no: t.no,
+    case_number: c.number,
+    case_title: s.title,
+    definition_code: c.definitionCode,
+    step: t.step,
+    branch: t.branch,
+    department_id: t.departmentId,
+    division_code: t.division,
+    role: t.role,
+    assignee_account_id: t.assigneeId,
+    status: t.status,
+    stopped: s.status === 'stopped',
+    opened_at: t.openedAt,
+    closed_at: t.closedAt,
+    due_at: t.dueAt,
+    yellow_at: t.yellowAt,
+    light: t.warned,
+    on_time: t.status === 'done' && t.dueAt ? t.closedAt! <= t.dueAt : null,
+    handling_days: t.status === 'done' && handlingDays ? handlingDays(t.openedAt, t.closedAt!) : null,
+    urged: s.urge !== null,
+  };
+}
+
+async function upsertTasks(ex: Executor, rows: ReturnType<typeof taskRow>[]): Promise<void> {
+  if (rows.length === 0) return;
   await ex
     .insertInto('workflow.task')
-    .values(
-      tasks.map((t) => ({
-        tenant_id: c.tenantId,
-        case_id: c.id,
-        no: t.no,
-        case_number: c.number,
-        case_title: s.title,
-        definition_code: c.definitionCode,
-        step: t.step,
-        branch: t.branch,
-        department_id: t.departmentId,
-        division_code: t.division,
-        role: t.role,
-        assignee_account_id: t.assigneeId,
-        status: t.status,
-        stopped,
-        opened_at: t.openedAt,
-        closed_at: t.closedAt,
-        due_at: t.dueAt,
-        yellow_at: t.yellowAt,
-        light: t.warned,
-        on_time: t.status === 'done' && t.dueAt ? t.closedAt! <= t.dueAt : null,
-        handling_days: t.status === 'done' && handlingDays ? handlingDays(t.openedAt, t.closedAt!) : null,
-        urged: s.urge !== null,
-      })),
-    )
+    .values(rows)
     .onConflict((oc) =>
       oc.columns(['tenant_id', 'case_id', 'no']).doUpdateSet((eb) => ({
         department_id: eb.ref('excluded.department_id'),
@@ -251,36 +305,36 @@ export async function project(
       })),
     )
     .execute();
-  // Timers: an open, running task with a deadline has its next warnings armed; others have none.
-  const armed: { task_no: number; kind: 'yellow' | 'red' | 'lapse'; fire_at: Date }[] = [];
+}
+
+/** Timers: an open, running task with a deadline has its next warnings armed; others have none. */
+function timersOf(c: CaseRef, s: CaseState, tasks: CaseState['tasks'], caseWide: boolean): Timer[] {
+  const stopped = s.status === 'stopped';
+  const armed: Timer[] = [];
+  const arm = (task_no: number, kind: Timer['kind'], fire_at: Date) =>
+    armed.push({ tenant_id: c.tenantId, case_id: c.id, task_no, kind, fire_at });
   for (const t of tasks) {
     if (t.status !== 'open' || stopped || !t.dueAt) continue;
-    if (t.warned === 'green' && t.yellowAt)
-      armed.push({ task_no: t.no, kind: 'yellow', fire_at: t.yellowAt });
-    if (t.warned !== 'red') armed.push({ task_no: t.no, kind: 'red', fire_at: t.dueAt });
+    if (t.warned === 'green' && t.yellowAt) arm(t.no, 'yellow', t.yellowAt);
+    if (t.warned !== 'red') arm(t.no, 'red', t.dueAt);
   }
   // A stop's own limit is the case's timer (task 0): the sweep lets the stop lapse if it says so.
-  const caseWide = changedTasks === 'all';
-  if (caseWide && stopped && s.stop?.dueAt) armed.push({ task_no: 0, kind: 'lapse', fire_at: s.stop.dueAt });
-  if (!fresh)
-    await ex
-      .deleteFrom('workflow.timer')
-      .where('tenant_id', '=', c.tenantId)
-      .where('case_id', '=', c.id)
-      .where('task_no', 'in', [...tasks.map((t) => t.no), ...(caseWide ? [0] : [])])
-      .where('fired_at', 'is', null)
-      .execute();
-  if (armed.length > 0)
-    await ex
-      .insertInto('workflow.timer')
-      .values(armed.map((a) => ({ tenant_id: c.tenantId, case_id: c.id, ...a })))
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'case_id', 'task_no', 'kind']).doUpdateSet((eb) => ({
-          fire_at: eb.ref('excluded.fire_at'),
-          fired_at: null,
-        })),
-      )
-      .execute();
+  if (caseWide && stopped && s.stop?.dueAt) arm(0, 'lapse', s.stop.dueAt);
+  return armed;
+}
+
+async function armTimers(ex: Executor, armed: Timer[]): Promise<void> {
+  if (armed.length === 0) return;
+  await ex
+    .insertInto('workflow.timer')
+    .values(armed)
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'case_id', 'task_no', 'kind']).doUpdateSet((eb) => ({
+        fire_at: eb.ref('excluded.fire_at'),
+        fired_at: null,
+      })),
+    )
+    .execute();
 }
 
 /** Stamps planned events with their time and author. */

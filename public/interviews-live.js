@@ -7,6 +7,7 @@
   var log = document.getElementById('transcript');
   if (!log || !log.dataset.live || typeof window.EventSource !== 'function') return;
   var last = Number(log.dataset.after || '0');
+  var withdrawable = document.querySelector('#withdraw-form select[name="seq"]');
   var pad = function (n) {
     return (n < 10 ? '0' : '') + n;
   };
@@ -79,6 +80,20 @@
     var empty = document.getElementById('transcript-empty');
     if (empty) empty.remove();
     log.appendChild(render(e));
+    // The workbench console: an entry that arrived live can be withdrawn without reloading the page.
+    if (withdrawable && e.kind !== 'status') {
+      var text = e.text || '';
+      var option = el(
+        'option',
+        '',
+        '#' + e.seq + ' ' + (e.speaker ? e.speaker.name : '') + '：' + Array.from(text).slice(0, 40).join(''),
+      );
+      option.value = String(e.seq);
+      withdrawable.insertBefore(
+        option,
+        withdrawable.options[withdrawable.options[0] && withdrawable.options[0].value === '' ? 1 : 0] || null,
+      );
+    }
     if (e.kind === 'status') {
       var status = document.getElementById('interview-status');
       if (status)
@@ -91,6 +106,10 @@
     var e = JSON.parse(message.data);
     if (e.seq <= last) return;
     last = e.seq;
+    if (withdrawable)
+      Array.prototype.forEach.call(withdrawable.options, function (o) {
+        if (o.value === String(e.withdraws)) o.remove();
+      });
     var target = document.getElementById('entry-' + e.withdraws);
     if (!target) return;
     var meta = target.querySelector('p.meta');

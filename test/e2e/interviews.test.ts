@@ -117,6 +117,9 @@ describe('online interview: the transcript reaches a second page live (e2e)', { 
     );
     await viewer.locator('#transcript .entry-question', { hasText: QUESTION }).waitFor({ timeout: 10_000 });
 
+    // A second console (a co-host's tab) open while the answer goes out: it can withdraw it at once.
+    const console2 = await host.context().newPage();
+    await console2.goto(host.url());
     await host.getByLabel(/^回答的问题/).selectOption({ index: 1 });
     await host.getByLabel(/^内容/).fill(ANSWER);
     assert.equal(
@@ -129,6 +132,10 @@ describe('online interview: the transcript reaches a second page live (e2e)', { 
     assert.match((await answer.textContent()) ?? '', new RegExp(QUESTION));
     await expectAccessible(viewer);
     await expectAccessible(host);
+    await console2
+      .locator('#withdraw-form option', { hasText: '只需身份证' })
+      .waitFor({ state: 'attached', timeout: 10_000 });
+    await console2.close();
 
     // 撤回: the host withdraws the answer; the viewer's page replaces it without a reload.
     const withdraw = host.getByRole('region', { name: /撤回一条内容/ });

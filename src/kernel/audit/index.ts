@@ -11,7 +11,7 @@
  * front of one already sealed. No forks, no gaps: a rolled-back entry never reaches the chain.
  */
 import type { Actor } from '../policy/index.ts';
-import { sql, type Transaction } from 'kysely';
+import { sql, type QueryCreator, type Transaction } from 'kysely';
 import type { DB, Database, Executor } from '../db/index.ts';
 import { sm3 } from '../crypto/index.ts';
 import { archivedTenants, latestCheckpoint } from './checkpoint.store.ts';
@@ -111,6 +111,15 @@ export async function appendAudits(
     .insertInto('audit.entry')
     .values(events.map((e) => rowOf(pendingEntry(e.ctx, e.event))))
     .execute();
+}
+
+/**
+ * The INSERT of an entry as a common table expression, for a change that writes its rows and its
+ * audit entry in one statement: `ex.with('audited', auditInsert(ctx, event)).insertInto(…)`.
+ */
+export function auditInsert(ctx: AuditContext, event: AuditEvent) {
+  const row = rowOf(pendingEntry(ctx, event));
+  return (q: QueryCreator<DB>) => q.insertInto('audit.entry').values(row);
 }
 
 /**

@@ -9,7 +9,7 @@
  * that window's department who handle cases. Anyone else gets 404, as for an id that does not exist.
  */
 import { randomBytes } from 'node:crypto';
-import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import { appendAudit, auditInsert, type AuditContext } from '../../kernel/audit/index.ts';
 import type { Sm4Keyring } from '../../kernel/crypto/index.ts';
 import { isUniqueViolation, type Database } from '../../kernel/db/index.ts';
 import { conflict, DomainError, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
@@ -370,24 +370,28 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
           caseFor(item, { data: input.data, intake: null, applicant }, files),
           {
             within: async (tx, opened) => {
-              const id = await store.insertSubmitted(tx, ctx.tenantId, {
-                publicId,
-                itemCode: item.code,
-                itemName: item.name,
-                applicant,
-                idNumberCipher: null,
-                intake: null,
-                data: input.data,
-                caseNumber: opened.number,
-                idempotencyKey: input.idempotencyKey,
-              });
-              await store.addFiles(tx, ctx.tenantId, id, files);
-              await appendAudit(tx, ctx, {
-                action: 'applications.application_submitted',
-                objectType: 'application',
-                objectId: publicId,
-                detail: { case: opened.number, item: item.code, oneRequest: true },
-              });
+              await store.insertSubmittedWithFiles(
+                tx,
+                ctx.tenantId,
+                {
+                  publicId,
+                  itemCode: item.code,
+                  itemName: item.name,
+                  applicant,
+                  idNumberCipher: null,
+                  intake: null,
+                  data: input.data,
+                  caseNumber: opened.number,
+                  idempotencyKey: input.idempotencyKey,
+                },
+                files,
+                auditInsert(ctx, {
+                  action: 'applications.application_submitted',
+                  objectType: 'application',
+                  objectId: publicId,
+                  detail: { case: opened.number, item: item.code, oneRequest: true },
+                }),
+              );
             },
           },
         );

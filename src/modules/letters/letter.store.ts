@@ -1,21 +1,13 @@
-/** SQL of letters (letters.letter) and leaders' mailboxes (letters.mailbox), one function per question. */
+/** SQL of letters (letters.letter), one function per question. */
 import { CompiledQuery, sql } from 'kysely';
 import type { Executor } from '../../kernel/db/index.ts';
+import type { LetterAttachment } from './attachments.ts';
 
 export type LetterKind = 'leader' | 'consultation' | 'complaint' | 'suggestion';
 export const LETTER_KINDS: readonly LetterKind[] = ['leader', 'consultation', 'complaint', 'suggestion'];
 export type LetterStatus = 'held' | 'open' | 'replied' | 'rejected';
 export type Satisfaction = 'satisfied' | 'basically' | 'unsatisfied';
 export const SATISFACTIONS: readonly Satisfaction[] = ['satisfied', 'basically', 'unsatisfied'];
-
-export interface Mailbox {
-  id: number;
-  name: string;
-  leader: string;
-  departmentId: number;
-  sort: number;
-  active: boolean;
-}
 
 export interface Letter {
   id: number;
@@ -27,6 +19,8 @@ export interface Letter {
   writer: { accountId: number | null; kind: 'person' | 'enterprise'; name: string; phoneCipher: string };
   title: string;
   body: string;
+  /** what the writer attached (in the blob store); on the case too once it opens */
+  attachments: LetterAttachment[];
   mayPublish: boolean;
   status: LetterStatus;
   heldWords: string[];
@@ -58,6 +52,7 @@ const columns = [
   'writer_phone',
   'title',
   'body',
+  'attachments',
   'may_publish',
   'status',
   'held_words',
@@ -89,6 +84,7 @@ type Row = {
   writer_phone: string;
   title: string;
   body: string;
+  attachments: unknown;
   may_publish: boolean;
   status: string;
   held_words: string[];
@@ -106,6 +102,9 @@ type Row = {
 };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+/** The jsonb column as the drivers give it: parsed (pg, PGlite), or text from an older driver. */
+const attachmentsOf = (v: unknown): LetterAttachment[] =>
+  (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as LetterAttachment[];
 const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
 
 function toLetter(r: Row): Letter {
@@ -123,6 +122,7 @@ function toLetter(r: Row): Letter {
     },
     title: r.title,
     body: r.body,
+    attachments: attachmentsOf(r.attachments),
     mayPublish: r.may_publish,
     status: r.status as LetterStatus,
     heldWords: r.held_words ?? [],
@@ -148,6 +148,7 @@ export interface NewLetter {
   writer: Letter['writer'];
   title: string;
   body: string;
+  attachments: LetterAttachment[];
   mayPublish: boolean;
   heldWords: string[];
   writtenAt: Date;
@@ -172,6 +173,14 @@ const letterValues = (
   writer_phone: l.writer.phoneCipher,
   title: l.title,
   body: l.body,
+  attachments: JSON.stringify(
+    l.attachments.map((a) => ({
+      digest: a.digest,
+      filename: a.filename,
+      size: a.size,
+      mediaType: a.mediaType,
+    })),
+  ),
   may_publish: l.mayPublish,
   status: opened ? 'open' : 'held',
   held_words: l.heldWords,
@@ -492,64 +501,11 @@ export async function openCountOf(ex: Executor, tenantId: string, accountId: num
   return Number(r.n);
 }
 
-const toMailbox = (r: {
-  id: number | string;
-  name: string;
-  leader: string;
-  department_id: number | string;
-  sort: number;
-  active: boolean;
-}): Mailbox => ({
-  id: Number(r.id),
-  name: r.name,
-  leader: r.leader,
-  departmentId: Number(r.department_id),
-  sort: r.sort,
-  active: r.active,
-});
-
-export async function mailboxes(ex: Executor, tenantId: string, activeOnly = true): Promise<Mailbox[]> {
-  let q = ex
-    .selectFrom('letters.mailbox')
-    .select(['id', 'name', 'leader', 'department_id', 'sort', 'active'])
-    .where('tenant_id', '=', tenantId);
-  if (activeOnly) q = q.where('active', '=', true);
-  return (await q.orderBy('sort').orderBy('id').execute()).map(toMailbox);
-}
-
-export async function upsertMailbox(
-  ex: Executor,
-  tenantId: string,
-  m: { name: string; leader: string; departmentId: number; sort: number; active: boolean },
-): Promise<Mailbox> {
-  const row = await ex
-    .insertInto('letters.mailbox')
-    .values({
-      tenant_id: tenantId,
-      name: m.name,
-      leader: m.leader,
-      department_id: m.departmentId,
-      sort: m.sort,
-      active: m.active,
-    })
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'name']).doUpdateSet({
-        leader: m.leader,
-        department_id: m.departmentId,
-        sort: m.sort,
-        active: m.active,
-      }),
-    )
-    .returning(['id', 'name', 'leader', 'department_id', 'sort', 'active'])
-    .executeTakeFirstOrThrow();
-  return toMailbox(row);
-}
-
 /** Letters replied before the platform (a site's earlier mailbox, the demo's), public, without a case. */
 export async function insertImported(
   ex: Executor,
   tenantId: string,
-  l: Omit<NewLetter, 'heldWords'> & {
+  l: Omit<NewLetter, 'heldWords' | 'attachments'> & {
     reply: string;
     repliedAt: Date;
     dueAt: Date;

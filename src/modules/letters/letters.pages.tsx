@@ -3,8 +3,10 @@
  * statistics with their chart and table (/letters/statistics), the writing form (/letters/new), and
  * the writer's letters with status, due date and the rating form (/account/letters).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { auditContextOf, formValues, postLimit, submitForm } from '../../kernel/http/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_STATUS } from '../../kernel/errors.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
+import { auditContextOf, formValues, postLimit } from '../../kernel/http/index.ts';
 import { toDomainError } from '../../kernel/http/problem.ts';
 import {
   emptyForm,
@@ -27,7 +29,8 @@ import {
   type LetterService,
   type PublicLetter,
 } from './letter.service.ts';
-import { chinaYear } from './letters.routes.ts';
+import { chinaYear, writeInputOf } from './letters.routes.ts';
+import { AttachmentList, AttachmentsField, readLetterUpload } from './letters.upload.tsx';
 
 const PAGE = 20;
 const hide = { hide: true };
@@ -241,6 +244,7 @@ function WriterView(props: { l: Letter; phone: string; rating: FormState | null 
       ) : null}
       <h2>{l.title}</h2>
       <Lines text={l.body} />
+      <AttachmentList publicId={l.publicId} files={l.attachments} />
       {l.reply ? (
         <>
           <h2>
@@ -311,7 +315,7 @@ function Choice(props: {
 
 export function lettersPages(
   app: FastifyInstance,
-  deps: { letters: LetterService; postsPerMinute: number },
+  deps: { letters: LetterService; postsPerMinute: number; blobs: BlobStore },
 ): void {
   const { letters } = deps;
   const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
@@ -426,7 +430,7 @@ export function lettersPages(
         <>
           <h1>{title}</h1>
           <p class="hint">{t('letters.write_intro')}</p>
-          <Form action="/letters/new" submitLabel={t('letters.submit')} state={state}>
+          <Form multipart action="/letters/new" submitLabel={t('letters.submit')} state={state}>
             <Field
               name="kind"
               label={t('letters.kind')}
@@ -490,6 +494,7 @@ export function lettersPages(
                 {t('letters.may_publish_hint')}
               </p>
             </div>
+            <AttachmentsField problems={state.problems} />
           </Form>
         </>
       ),
@@ -503,26 +508,27 @@ export function lettersPages(
   app.get('/letters/new', { schema: hide, config: { access: 'account.self' } }, async (req, reply) =>
     reply.page(writePage(req, await addressees(req), emptyForm({ kind: 'leader' }))),
   );
-  app.post('/letters/new', writeConfig, async (req, reply) => {
-    const to = await addressees(req);
-    const id = (s: string | undefined) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null);
-    return submitForm(
-      req,
-      reply,
-      async (v) => {
-        const l = await letters.write(auditContextOf(req), {
-          kind: v.kind ?? '',
-          mailboxId: id(v.mailboxId),
-          departmentId: id(v.departmentId),
-          title: v.title ?? '',
-          body: v.body ?? '',
-          phone: v.phone ?? '',
-          mayPublish: v.mayPublish === '1',
-        });
-        return `/account/letters/${l.publicId}?written=1`;
-      },
-      (state) => writePage(req, to, state),
-    );
+  // Multipart from the form (files and all); a plain urlencoded post (no files) is taken too.
+  app.post('/letters/new', writeConfig, async (req, reply): Promise<FastifyReply> => {
+    const upload = req.isMultipart()
+      ? await readLetterUpload(req, deps.blobs)
+      : { fields: formValues(req.body), files: [], problems: [] };
+    const values = upload.fields;
+    try {
+      const l = await letters.write(auditContextOf(req), {
+        ...writeInputOf(values),
+        attachments: upload.files,
+        refusedAttachments: upload.problems,
+      });
+      return reply.redirect(`/account/letters/${l.publicId}?written=1`, 303);
+    } catch (e) {
+      const d = toDomainError(e);
+      if (!d || (d.kind !== 'invalid' && d.kind !== 'conflict')) throw e;
+      const state: FormState = d.fields.length
+        ? { values, problems: d.fields }
+        : { values, problems: [], formProblem: req.t(d.code, d.params) };
+      return reply.page(writePage(req, await addressees(req), state), ERROR_STATUS[d.kind]);
+    }
   });
 
   app.get(

@@ -1,13 +1,17 @@
 /**
- * Letters as an API: writing (a public post: screened, rate-limited), the writer's and the
- * department's letters, reply, forwarding, publication, rating; the published letters and the
- * statistics for everyone.
+ * Letters as an API: writing (a public post: screened, rate-limited; JSON, or multipart with
+ * attachments), the writer's and the department's letters, reply, forwarding, publication, rating;
+ * the published letters and the statistics for everyone.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { DomainError } from '../../kernel/errors.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
 import { auditContextOf, Nullable, postLimit } from '../../kernel/http/index.ts';
-import type { Letter, LetterService } from './letter.service.ts';
+import { ATTACHMENTS, ATTACHMENTS_FIELD } from './attachments.ts';
+import type { Letter, LetterService, WriteInput } from './letter.service.ts';
+import { readLetterUpload } from './letters.upload.tsx';
 
 const Problem = Type.Ref('Problem');
 const Id = Type.Object({ id: Type.String({ maxLength: 32 }) });
@@ -34,6 +38,15 @@ export const LetterSchema = Type.Object({
   }),
   title: Type.String(),
   body: Type.String({ description: 'plain text' }),
+  attachments: Type.Array(
+    Type.Object({
+      digest: Type.String({ description: 'SM3 of the bytes; GET /api/v1/letters/{id}/attachments/{digest}' }),
+      filename: Type.String(),
+      size: Type.Integer(),
+      mediaType: Type.String({ description: 'read from the bytes' }),
+    }),
+    { description: 'what the writer attached (never on the published letter)' },
+  ),
   mayPublish: Type.Boolean({ description: "the writer's choice: may be shown on the portal once replied" }),
   status: Type.Union(
     [Type.Literal('held'), Type.Literal('open'), Type.Literal('replied'), Type.Literal('rejected')],
@@ -61,6 +74,12 @@ export const viewOf = (l: Letter) => ({
   writer: { kind: l.writer.kind, name: l.writer.name },
   title: l.title,
   body: l.body,
+  attachments: l.attachments.map((a) => ({
+    digest: a.digest,
+    filename: a.filename,
+    size: a.size,
+    mediaType: a.mediaType,
+  })),
   mayPublish: l.mayPublish,
   status: l.status,
   rejectionReason: l.rejectionReason,
@@ -106,9 +125,39 @@ export const WriteBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A multipart letter's fields as the service takes them (ids and the checkbox as the form sends them). */
+export function writeInputOf(fields: Record<string, string | undefined>): WriteInput {
+  const id = (s: string | undefined) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null);
+  return {
+    kind: fields.kind ?? '',
+    mailboxId: id(fields.mailboxId),
+    departmentId: id(fields.departmentId),
+    title: fields.title ?? '',
+    body: fields.body ?? '',
+    phone: fields.phone ?? '',
+    mayPublish: fields.mayPublish === '1' || fields.mayPublish === 'true',
+  };
+}
+
+/** The letter a request carries: JSON (no files), or multipart with its files already stored. */
+async function writeInputFrom(req: FastifyRequest, blobs: BlobStore): Promise<WriteInput> {
+  if (req.isMultipart()) {
+    const upload = await readLetterUpload(req, blobs);
+    return {
+      ...writeInputOf(upload.fields),
+      attachments: upload.files,
+      refusedAttachments: upload.problems,
+    };
+  }
+  // Only a JSON body has its schema checked; anything else is not a letter.
+  if (req.body === null || typeof req.body !== 'object')
+    throw new DomainError('unsupported', 'letters.body_type');
+  return req.body as Static<typeof WriteBody>;
+}
+
 export async function lettersRoutes(
   fastify: FastifyInstance,
-  deps: { letters: LetterService; postsPerMinute: number },
+  deps: { letters: LetterService; postsPerMinute: number; blobs: BlobStore },
 ): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { letters } = deps;
@@ -154,12 +203,13 @@ export async function lettersRoutes(
         tags,
         summary:
           "Writes a letter (领导信箱 / 咨询 / 投诉 / 建议). 201: its case is open, due in the process's working days; 202: it holds sensitive words and waits for content moderation",
-        body: WriteBody,
-        response: { 201: LetterSchema, 202: LetterSchema, ...errors, 429: Problem },
+        description: `As JSON, or as multipart/form-data to attach files: the same fields as text parts first (mayPublish "true"), then up to ${ATTACHMENTS.max} file parts named "${ATTACHMENTS_FIELD}" — JPEG, PNG or PDF, type read from the bytes and agreeing with the file name's extension, at most ${ATTACHMENTS.maxBytes / 1024 / 1024} MB each; a refused file is named in errors[] with the letter's other problems (400), nothing written. With a session cookie, multipart needs the CSRF token first or as X-CSRF-Token.`,
+        body: { content: { 'application/json': { schema: WriteBody } } },
+        response: { 201: LetterSchema, 202: LetterSchema, ...errors, 415: Problem, 429: Problem },
       },
     },
     async (req, reply) => {
-      const l = await letters.write(auditContextOf(req), req.body);
+      const l = await letters.write(auditContextOf(req), await writeInputFrom(req, deps.blobs));
       return reply.code(l.status === 'held' ? 202 : 201).send(viewOf(l));
     },
   );

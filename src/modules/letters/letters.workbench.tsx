@@ -1,8 +1,8 @@
 /**
  * Letters in the workbench (/workbench/letters): the department's open letters by due date and the
  * latest replied; a letter's page with the reply form (publication offered only when the writer
- * allowed it), forwarding to another department with a reason, publication on and off, and the
- * writer's phone in full behind an audited button.
+ * allowed it), forwarding to another department with a reason, publication on and off, the writer's
+ * attachments, and the writer's phone in full behind an audited button.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { auditContextOf, submitForm } from '../../kernel/http/index.ts';
@@ -19,6 +19,7 @@ import {
 } from '../../kernel/pages/index.tsx';
 import { REPLY_MAX, type Letter, type LetterService } from './letter.service.ts';
 import { chinaTime, Lines, Status } from './letters.pages.tsx';
+import { AttachmentList } from './letters.upload.tsx';
 
 const PAGE = 20;
 const BASE = '/workbench/letters';
@@ -111,6 +112,7 @@ function letterPage(req: FastifyRequest, l: Letter, f: Forms): PageContent {
       </dl>
       <h2>{t('letters.body')}</h2>
       <Lines text={l.body} />
+      <AttachmentList publicId={l.publicId} files={l.attachments} />
       {l.status === 'open' ? (
         <>
           <h2>{t('letters.reply')}</h2>

@@ -15,9 +15,10 @@
  *   petition office above; else the general office above). After 复核 the matter is concluded (终结).
  *   Every period is calendar days, the day of the event not counted, ending on the next working day
  *   when it falls on a rest day or holiday — the engine's calendar-days rule on the site's calendar.
- * - Routing (属地管理、分级负责) is a table in the code (matter-types.ts: matter type → department
- *   type), applied to the place chosen down to the street: the department of that type nearest the
- *   place, else the petition office itself. The case opens in the petition office (its department);
+ * - Routing (属地管理、分级负责) is a table (matter type → department type): the code's (matter-types.ts
+ *   ROUTES) unless the site's petition office or administrator set its own (routing.service.ts,
+ *   petitions.routing, audited), applied to the place chosen down to the street: the department of that
+ *   type nearest the place, else the petition office itself. The case opens in the petition office (its department);
  *   accepting hands the 办理 task to the routed department (a transfer, 交办), so the engine's own
  *   transfer carries the handling — and the office, holding the task until then, can reroute it
  *   within its own jurisdiction (audited, with the reason; a body elsewhere is a 转送 on the case).
@@ -32,14 +33,20 @@
  *   case page shows who petitions; the row keeps the identity (ID number SM4-encrypted), shown in full
  *   only to the staff handling it (the departments it is with now, the petition office of the place),
  *   each view audited. Anyone else gets 404 for the petition.
- * - Attachments go on the case (the applicant may attach files on /account/cases/{number}).
+ * - Attachments (attachments.ts): up to 5 JPEG/PNG/PDF files of at most 5 MB sent with the petition
+ *   (multipart, the type read from the bytes), kept on its row — a held one keeps them until released —
+ *   and attached to its case when it opens, so the handlers have them on the case page. Downloaded from
+ *   the petition by its petitioner and the staff who may see the identity; others get 404.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../kernel/db/index.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
 import type { Permission } from '../../kernel/policy/index.ts';
 import type { CaseView } from '../workflow/index.ts';
 import { petitionPages } from './petitions.pages.tsx';
 import { petitionRoutes } from './petitions.routes.ts';
+import { routingPages } from './routing.pages.tsx';
+import { routingRoutes } from './routing.routes.ts';
 import { createPetitionService, type PetitionPorts } from './petition.service.ts';
 
 export { rotatePetitionKeys } from './petitions.keys.ts';
@@ -48,6 +55,8 @@ export type { Petition, PetitionDetail, PetitionHeldSource, PetitionService } fr
 export interface PetitionsDeps extends PetitionPorts {
   /** The site-wide per-address limit; a petition writer gets a sixtieth of it (at least 5 a minute). */
   rateLimitPerMinute: number;
+  /** where attachments' bytes go (and come from, to be downloaded) */
+  blobs: BlobStore;
 }
 
 export function createPetitionsModule(db: Database, deps: PetitionsDeps) {
@@ -61,13 +70,18 @@ export function createPetitionsModule(db: Database, deps: PetitionsDeps) {
     caseDocuments: (tenantId: string, view: CaseView) => petitions.ofCase(tenantId, view),
     workbenchLinks: [
       { href: '/workbench/petitions', key: 'petitions.workbench.title', permission: 'petition.route' },
+      // The site administrator (org.site.manage) reaches the rules at the same address.
+      { href: '/workbench/petitions/routing', key: 'petitions.routing.title', permission: 'petition.route' },
     ] satisfies { href: string; key: string; permission: Permission }[],
     async routes(app: FastifyInstance) {
-      await petitionRoutes(app, { petitions, postsPerMinute });
+      await petitionRoutes(app, { petitions, postsPerMinute, blobs: deps.blobs });
+      await routingRoutes(app, { routing: petitions.routing });
+      routingPages(app, { routing: petitions.routing });
       petitionPages(app, {
         petitions,
         postsPerMinute,
         divisions: deps.divisions,
+        blobs: deps.blobs,
       });
     },
   };

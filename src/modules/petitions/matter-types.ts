@@ -1,7 +1,7 @@
 /**
- * Matter types (事项类别) and the routing table (属地管理、分级负责): a petition about a matter of a type
- * goes to the department of the responsible type nearest its place in the division tree — the place
- * itself first, then each level above (a 西湖区 housing matter to 西湖区住房和城乡建设局; a 上城区 one, where
+ * Matter types (事项类别) and routing (属地管理、分级负责): a petition about a matter of a type goes to
+ * the department of the responsible type (the site's rule, else ROUTES) nearest its place in the
+ * division tree — the place itself first, then each level above (a 西湖区 housing matter to 西湖区住房和城乡建设局; a 上城区 one, where
  * the district has none, to 浙江省住房和城乡建设厅 if the city has none either). Where no department of
  * that type covers the place, the petition office (信访局) of the nearest division handles it itself,
  * else the general office (办公厅) of the nearest division.
@@ -26,8 +26,14 @@ export type MatterType = (typeof MATTER_TYPES)[number];
 export const isMatterType = (v: string | undefined): v is MatterType =>
   (MATTER_TYPES as readonly string[]).includes(v ?? '');
 
-/** The department type responsible for each matter type; 'other' is the petition office's own. */
-export const ROUTES: Record<MatterType, string> = {
+/** A site's routing rules: the department type responsible for each matter type. */
+export type Routes = Readonly<Record<MatterType, string>>;
+
+/**
+ * The department type responsible for each matter type where the site has set no rule of its own
+ * (routing.service.ts); 'other' is the petition office's own.
+ */
+export const ROUTES: Routes = {
   urban_rural: 'housing',
   labour: 'human_resources',
   agriculture: 'agriculture',
@@ -67,13 +73,14 @@ export function officeFor(departments: readonly DepartmentRef[], place: string):
   );
 }
 
-/** The department a matter of this type at this place goes to (see the header). */
+/** The department a matter of this type at this place goes to under the site's rules (see the header). */
 export function route(
   departments: readonly DepartmentRef[],
   matterType: MatterType,
   place: string,
+  routes: Routes = ROUTES,
 ): DepartmentRef | undefined {
-  return nearestOfType(departments, ROUTES[matterType], place) ?? officeFor(departments, place);
+  return nearestOfType(departments, routes[matterType], place) ?? officeFor(departments, place);
 }
 
 /**

@@ -2,12 +2,18 @@
  * What a petition must say (信访工作条例 §17, §19): who petitions — their real name, citizen ID number,
  * telephone and address, as a petition is made under one's own name — and the matter: its type, the
  * place it concerns (a division chosen down to the street or township, for 属地 routing), the matter in
- * a line, the requests (诉求) and the facts and reasons. All plain text (tags stripped), each within its
- * length; every problem at once, named by its field.
+ * a line, the requests (诉求) and the facts and reasons, with the materials supporting them (attachments.ts).
+ * All plain text (tags stripped), each within its length; every problem at once, named by its field.
  */
 import { lengthOf, plainText } from '../../kernel/text/index.ts';
 import type { FieldProblem } from '../../kernel/errors.ts';
 import { checkCitizenId } from '../../kernel/identifiers/index.ts';
+import {
+  attachmentProblems,
+  stored,
+  type OfferedAttachment,
+  type PetitionAttachment,
+} from './attachments.ts';
 import { isMatterType, type MatterType } from './matter-types.ts';
 
 export const LIMITS = {
@@ -37,6 +43,8 @@ export interface PetitionInput {
   matter?: string | undefined;
   requests?: string | undefined;
   facts?: string | undefined;
+  /** files the upload stored (or refused); never digests a client names, which would reach others' files */
+  attachments?: readonly OfferedAttachment[] | undefined;
 }
 
 export interface CheckedPetition {
@@ -47,6 +55,7 @@ export interface CheckedPetition {
   matter: string;
   requests: string;
   facts: string;
+  attachments: PetitionAttachment[];
 }
 
 const PHONE = /^[0-9+\-() ]{5,30}$/;
@@ -98,6 +107,7 @@ export async function checkPetition(
   const matter = text('matter', input.matter, LIMITS.matter, true);
   const requests = text('requests', input.requests, LIMITS.requests, true, false);
   const facts = text('facts', input.facts, LIMITS.facts, true, false);
+  problems.push(...attachmentProblems(input.attachments ?? []));
   if (problems.length > 0 || !isMatterType(matterType)) return { problems, value: null };
   return {
     problems,
@@ -109,6 +119,7 @@ export async function checkPetition(
       matter,
       requests,
       facts,
+      attachments: stored(input.attachments ?? []),
     },
   };
 }

@@ -493,4 +493,101 @@ describe('petitions: deadlines, routing, repeats, moderation and who sees what',
       ],
     );
   });
+
+  it('routes new petitions by the site’s rules, a held one by the rules when released; its files go to the case, seen only by its petitioner and the staff handling it', async () => {
+    at('2025-09-25T10:00:00+08:00');
+    const siteOffice = actor(71, ['petition_officer'], 1, TENANT);
+    const files = [
+      { digest: 'c'.repeat(64), filename: '现场.jpg', size: 2048, mediaType: 'image/jpeg' },
+      { digest: 'd'.repeat(64), filename: '通知.pdf', size: 4096, mediaType: 'application/pdf' },
+    ];
+    const others = {
+      name: '李另一',
+      idNumber: OTHER_ID,
+      phone: '13900000000',
+      address: '杭州市上城区',
+    };
+    await petitions.routing.set(acting(siteOffice), { urban_rural: 'civil_affairs' });
+    try {
+      // A file refused at the upload refuses the petition, beside the attachments field.
+      const refused = await refusal(
+        petitions.submit(
+          acting(citizen),
+          petition({ attachments: [files[0]!, { filename: '证据.pdf', refused: 'type', detected: 'EXE' }] }),
+        ),
+      );
+      assert.deepEqual(
+        refused.fields.map((f) => `${f.field} ${f.code}`),
+        ['attachments petitions.attachments.type'],
+      );
+
+      const p = await petitions.submit(
+        acting(citizen),
+        petition({
+          matter: '小区公共绿地被改建为停车场',
+          requests: '请求恢复绿地。',
+          facts: '物业未经业主同意，将中心绿地硬化后收费停车。',
+          attachments: files,
+        }),
+      );
+      // 城乡建设 to the civil affairs bureau, by the site's rule.
+      assert.equal(p.petition.departmentId, 6);
+      assert.deepEqual(
+        p.attachments.map((a) => [a.n, a.filename]),
+        [
+          [1, '现场.jpg'],
+          [2, '通知.pdf'],
+        ],
+      );
+      const view = await workflow.cases.get(acting(officer), p.petition.caseNumber!);
+      assert.deepEqual(
+        view.events.flatMap((e) => (e.type === 'attachment.added' ? [e.digest] : [])),
+        files.map((f) => f.digest),
+      );
+      assert.equal((await petitions.attachment(acting(citizen), p.publicId, 2)).digest, 'd'.repeat(64));
+      await petitions.attachment(acting(officer), p.publicId, 1);
+      await petitions.attachment(acting(civil), p.publicId, 1);
+      for (const who of [handler, other, provinceHousing])
+        assert.equal(
+          (await refusal(petitions.attachment(acting(who), p.publicId, 1))).kind,
+          'not_found',
+          who.name,
+        );
+      assert.equal((await refusal(petitions.attachment(acting(citizen), p.publicId, 3))).kind, 'not_found');
+
+      // Held with its file: no staff member sees it or the file until a moderator releases it.
+      const held = await petitions.submit(
+        acting(other),
+        petition({
+          petitioner: others,
+          matter: '演示违禁词：物业乱收费',
+          requests: '请求退还多收的物业费。',
+          facts: '物业公司按建筑面积重复收取电梯费。',
+          attachments: [files[0]!],
+        }),
+      );
+      assert.equal(held.status, 'held');
+      assert.equal(held.attachments.length, 1);
+      for (const who of [officer, civil])
+        assert.equal((await refusal(petitions.get(acting(who), held.publicId))).kind, 'not_found');
+      assert.equal(
+        (await refusal(petitions.attachment(acting(officer), held.publicId, 1))).kind,
+        'not_found',
+      );
+      await petitions.attachment(acting(other), held.publicId, 1);
+      // The rule changes back before the release: the rule then decides.
+      await petitions.routing.set(acting(siteOffice), { urban_rural: 'housing' });
+      await petitions.heldSource.release(systemContext(TENANT), held.publicId);
+      const released = await petitions.get(acting(other), held.publicId);
+      assert.equal(released.petition.departmentId, 3);
+      const opened = await workflow.cases.get(acting(officer), released.petition.caseNumber!);
+      assert.deepEqual(
+        opened.events.flatMap((e) => (e.type === 'attachment.added' ? [e.filename] : [])),
+        ['现场.jpg'],
+      );
+      await petitions.attachment(acting(officer), held.publicId, 1);
+    } finally {
+      await petitions.routing.set(acting(siteOffice), { urban_rural: 'housing' });
+    }
+  });
 });

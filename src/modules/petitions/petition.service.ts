@@ -2,7 +2,8 @@
  * Use-cases on petitions (网上信访): submit one (checked, screened, routed, or linked to an earlier one
  * it repeats), follow it, accept and hand it to the department responsible (受理并交办), reroute it,
  * rate the answer, ask for a review (复查) or a re-examination (复核), see the petitioner's identity
- * (audited), download the written answers, and decide held ones (moderation).
+ * and the materials sent with it (audited), download the written answers, and decide held ones
+ * (moderation). Routing follows the site's rules (routing.service.ts).
  *
  * The deadlines are the processes' and the engine keeps them (15 calendar days to accept, 60 to
  * handle, one extension of at most 30 approved by the department head, 30 for each review); this
@@ -11,7 +12,8 @@
  *
  * Who sees a petition: its petitioner; the petition office whose jurisdiction covers its place
  * (petition.route); the case handlers of the departments it is with now — the office that registers
- * it, the department handling it, the bodies reviewing it. Anyone else gets 404.
+ * it, the department handling it, the bodies reviewing it. Anyone else gets 404, staff too while a
+ * moderator holds it (the moderation page shows the moderator what it needs).
  */
 import { randomBytes } from 'node:crypto';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
@@ -25,6 +27,7 @@ import { renderPdf } from '../../kernel/pdf/index.ts';
 import { authorizeActing, decide, type Actor } from '../../kernel/policy/index.ts';
 import { lengthOf, maskedName, plainText } from '../../kernel/text/index.ts';
 import type { CaseService, CaseView, DepartmentRef, WorkCalendar } from '../workflow/index.ts';
+import type { PetitionAttachment } from './attachments.ts';
 import { checkPetition, LIMITS, type PetitionInput } from './petition.checks.ts';
 import { chinaDate, dueDay, periodEnd, REVIEW_WINDOW_DAYS } from './petition.dates.ts';
 import {
@@ -35,6 +38,7 @@ import {
 } from './petition.documents.ts';
 import * as store from './petition.store.ts';
 import { MATTER_TYPES, officeFor, route, upperBody, type MatterType } from './matter-types.ts';
+import { createRoutingService } from './routing.service.ts';
 import { REPEAT_THRESHOLD, similarity } from './similarity.ts';
 
 export type { PetitionInput } from './petition.checks.ts';
@@ -94,6 +98,8 @@ export interface Petition {
   matter: string;
   requests: string;
   facts: string;
+  /** the materials sent with it, each downloaded at `href` by those who may see the identity */
+  attachments: (Omit<PetitionAttachment, 'digest'> & { n: number; href: string })[];
   createdAt: Date;
   repeatOf: { publicId: string; caseNumber: string | null } | null;
   heldWords: string[];
@@ -148,6 +154,8 @@ function maySee(actor: Actor | null | undefined, p: store.PetitionRow): boolean 
   if (actor === undefined) return true;
   if (!actor) return false;
   if (actor.kind !== 'staff') return p.accountId === actor.accountId;
+  // Held (or rejected) by the moderation: no one handles it, so no staff member sees it or its files.
+  if (p.status === 'held' || p.status === 'rejected') return false;
   if (mayRouteFor(actor, p)) return true;
   return (
     actor.permissions.has('case.handle') &&
@@ -188,6 +196,7 @@ function projection(stage: store.Stage, view: CaseView) {
 
 export function createPetitionService(db: Database, ports: PetitionPorts) {
   const now = () => ports.now?.() ?? new Date();
+  const routing = createRoutingService(db);
   const system = (ctx: AuditContext): AuditContext => ({ ...ctx, actor: undefined });
 
   async function load(ctx: AuditContext, publicId: string, ex: Executor = db.kysely, lock = false) {
@@ -214,6 +223,13 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
       matter: p.matter,
       requests: p.requests,
       facts: p.facts,
+      attachments: p.attachments.map((a, i) => ({
+        n: i + 1,
+        filename: a.filename,
+        size: a.size,
+        mediaType: a.mediaType,
+        href: `/api/v1/petitions/${p.publicId}/attachments/${i + 1}`,
+      })),
       createdAt: p.createdAt,
       repeatOf: repeatOf ? { publicId: repeatOf.publicId, caseNumber: repeatOf.petition.caseNumber } : null,
       heldWords: own ? [] : p.heldWords,
@@ -299,7 +315,14 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
   /** Opens the petition's case in its petition office; `within` writes the row in the same transaction. */
   async function openCase(
     ctx: AuditContext,
-    v: { accountId: number; name: string; matterType: string; placeCode: string; placeDetail: string },
+    v: {
+      accountId: number;
+      name: string;
+      matterType: string;
+      placeCode: string;
+      placeDetail: string;
+      attachments: readonly PetitionAttachment[];
+    },
     texts: { matter: string; requests: string; facts: string },
     office: DepartmentRef,
     within: (tx: Executor, view: CaseView) => Promise<void>,
@@ -322,6 +345,8 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
         },
         division: v.placeCode,
         applicant: { kind: 'person', accountId: v.accountId, name: maskedName(v.name) },
+        // The materials, for the handlers on the case page (its downloads follow the case's visibility).
+        attachments: v.attachments.map((a) => ({ ...a })),
       },
       { department: office.id, within },
     );
@@ -440,7 +465,9 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
       if (!p || p.status !== 'held') throw hidden(id);
       const departments = await ports.departments(ctx.tenantId);
       const office = officeFor(departments, p.placeCode);
-      const department = route(departments, p.matterType as MatterType, p.placeCode);
+      // Routed by the site's rules as they are now, as if it had never been held.
+      const routes = await routing.routesOf(ctx.tenantId);
+      const department = route(departments, p.matterType as MatterType, p.placeCode, routes);
       if (!office || !department) throw conflict('petitions.no_office', { place: p.placeCode });
       await openCase(ctx, p, p, office, async (tx, view) => {
         const locked = await store.findPetition(tx, ctx.tenantId, id, true);
@@ -504,6 +531,8 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
     heldSource,
     matterTypes: MATTER_TYPES,
     placeOk,
+    /** the site's routing rules (matter type → department type), read and set */
+    routing,
 
     /**
      * A signed-in person petitions. Every problem with the form at once; then a repeat is linked to the
@@ -523,7 +552,12 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
         : await ports.screen(ctx.tenantId, [value.matter, value.requests, value.facts]);
       const departments = await ports.departments(ctx.tenantId);
       const office = officeFor(departments, value.place);
-      const department = route(departments, value.matterType, value.place);
+      const department = route(
+        departments,
+        value.matterType,
+        value.place,
+        await routing.routesOf(ctx.tenantId),
+      );
       if (!office || !department) throw conflict('petitions.no_office', { place: value.place });
       const row: store.NewPetition = {
         publicId: randomBytes(12).toString('base64url'),
@@ -539,6 +573,7 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
         matter: value.matter,
         requests: value.requests,
         facts: value.facts,
+        attachments: value.attachments,
         status: earlier ? 'repeat' : screened.held ? 'held' : 'registering',
         heldWords: screened.words,
         repeatOf: earlier?.id ?? null,
@@ -550,7 +585,13 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
           action: 'petitions.submitted',
           objectType: 'petition',
           objectId: p.publicId,
-          detail: { status: p.status, matterType: p.matterType, place: p.placeCode, ...detail },
+          detail: {
+            status: p.status,
+            matterType: p.matterType,
+            place: p.placeCode,
+            attachments: p.attachments.length,
+            ...detail,
+          },
         });
       if (row.status !== 'registering') {
         const p = await db.kysely.transaction().execute(async (tx) => {
@@ -832,6 +873,25 @@ export function createPetitionService(db: Database, ports: PetitionPorts) {
         phone: p.phone,
         address: p.address,
       };
+    },
+
+    /**
+     * Material n sent with the petition, for its petitioner and the staff who may see who petitions
+     * (those handling it, as identityOf: anyone else gets 404, as for the petition); audited.
+     */
+    async attachment(ctx: AuditContext, publicId: string, n: number): Promise<PetitionAttachment> {
+      const p = await load(ctx, publicId);
+      const actor = ctx.actor;
+      if (actor?.kind === 'staff' && !actor.permissions.has('pii.view')) throw hidden(publicId);
+      const a = p.attachments[n - 1];
+      if (!a) throw notFound('petitions.attachment_not_found', { n });
+      await appendAudit(db.kysely, ctx, {
+        action: 'petitions.attachment_downloaded',
+        objectType: 'petition',
+        objectId: p.publicId,
+        detail: { attachment: n, digest: a.digest, size: a.size },
+      });
+      return a;
     },
 
     /** Written answer n as a PDF, for whoever may see the petition; the download is audited. */

@@ -1,6 +1,7 @@
 /** SQL of petitions (petitions.petition, petitions.reroute), one function per question asked of them. */
 import { sql } from 'kysely';
 import type { Executor } from '../../kernel/db/index.ts';
+import type { PetitionAttachment } from './attachments.ts';
 
 export type PetitionStatus =
   | 'held'
@@ -45,6 +46,8 @@ export interface PetitionRow {
   matter: string;
   requests: string;
   facts: string;
+  /** what the petitioner sent with it (in the blob store); on the case too once it opens */
+  attachments: PetitionAttachment[];
   status: PetitionStatus;
   heldWords: string[];
   moderationNote: string;
@@ -74,6 +77,7 @@ const columns = [
   'matter',
   'requests',
   'facts',
+  'attachments',
   'status',
   'held_words',
   'moderation_note',
@@ -110,6 +114,9 @@ type Row = Record<(typeof columns)[number], unknown>;
 const instant = (d: unknown) => (d === null || d === undefined ? null : new Date(d as string));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+/** The jsonb column as the drivers give it: parsed (pg, PGlite), or text from an older driver. */
+const attachmentsOf = (v: unknown): PetitionAttachment[] =>
+  (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as PetitionAttachment[];
 
 function toRow(r: Row): PetitionRow {
   const stage = (prefix: '' | 'review_' | 'reexam_'): StageCase => ({
@@ -136,6 +143,7 @@ function toRow(r: Row): PetitionRow {
     matter: String(r.matter),
     requests: String(r.requests),
     facts: String(r.facts),
+    attachments: attachmentsOf(r.attachments),
     status: r.status as PetitionStatus,
     heldWords: (r.held_words as string[] | null) ?? [],
     moderationNote: String(r.moderation_note),
@@ -165,6 +173,7 @@ export interface NewPetition {
   matter: string;
   requests: string;
   facts: string;
+  attachments: readonly PetitionAttachment[];
   status: 'held' | 'repeat' | 'registering';
   heldWords: string[];
   repeatOf: number | null;
@@ -190,6 +199,14 @@ export async function insertPetition(ex: Executor, tenantId: string, p: NewPetit
       matter: p.matter,
       requests: p.requests,
       facts: p.facts,
+      attachments: JSON.stringify(
+        p.attachments.map((a) => ({
+          digest: a.digest,
+          filename: a.filename,
+          size: a.size,
+          mediaType: a.mediaType,
+        })),
+      ),
       status: p.status,
       held_words: p.heldWords,
       repeat_of: p.repeatOf,

@@ -1,12 +1,15 @@
 /**
- * 网上信访 in pages, without JavaScript: the petition form (/petitions/new, the place chosen level by
- * level with "选择下一级"), the petitioner's petitions at /account/petitions (status, due dates, the
+ * 网上信访 in pages, without JavaScript: the petition form (/petitions/new, multipart with its
+ * attachments, the place chosen level by level with "选择下一级"), the petitioner's petitions at /account/petitions (status, due dates, the
  * written answers as PDF, the rating, the 复查/复核 request while in time and the day it expired
  * otherwise), and the staff's list at /workbench/petitions with each petition (accept and hand on,
  * reroute, the identity one audited click away). Decisions are taken on the case page.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { auditContextOf, postLimit, submitForm } from '../../kernel/http/index.ts';
+import { ERROR_STATUS, type FieldProblem } from '../../kernel/errors.ts';
+import { formatBytes, mediaTypeLabel, type BlobStore } from '../../kernel/files/index.ts';
+import { auditContextOf, formValues, postLimit, submitForm } from '../../kernel/http/index.ts';
+import { toDomainError } from '../../kernel/http/problem.ts';
 import {
   CsrfField,
   emptyForm,
@@ -18,9 +21,11 @@ import {
   type FormState,
   type PageContent,
 } from '../../kernel/pages/index.tsx';
+import { ATTACHMENTS_FIELD, limitParams, type OfferedAttachment } from './attachments.ts';
 import { LIMITS } from './petition.checks.ts';
 import { chinaTime, dueDay } from './petition.dates.ts';
 import type { Petition, PetitionDetail, PetitionPorts, PetitionService } from './petition.service.ts';
+import { readPetitionUpload } from './petitions.upload.ts';
 import { MATTER_TYPES } from './matter-types.ts';
 import { RATINGS, type StageCase } from './petition.store.ts';
 
@@ -210,6 +215,25 @@ function Facts(props: { p: PetitionDetail }) {
       <dd>
         <Lines text={p.facts} />
       </dd>
+      {p.attachments.length > 0 ? (
+        <>
+          <dt>{t('petitions.attachments')}</dt>
+          <dd>
+            <ul>
+              {p.attachments.map((a) => (
+                <li>
+                  <a href={a.href} download={a.filename}>
+                    {a.filename}
+                  </a>{' '}
+                  <span class="muted">
+                    {mediaTypeLabel(a.mediaType)} · {formatBytes(a.size)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      ) : null}
       <dt>{t('petitions.petitioner')}</dt>
       <dd>
         {p.petitioner.name} · {p.petitioner.idNumberMasked}
@@ -271,16 +295,70 @@ function PetitionList(props: { items: Petition[]; base: string; staff: boolean }
   );
 }
 
+/**
+ * The materials: up to 5 files, their limits in the hint, each problem beside the input. `dropped`:
+ * files sent with a form drawn again (选择下一级, or a problem) — a browser cannot keep them chosen.
+ */
+function AttachmentsField(props: { state: FormState; dropped: number }) {
+  const { t } = usePage();
+  const id = `field-${ATTACHMENTS_FIELD}`;
+  const problems = props.state.problems.filter((p) => p.field === ATTACHMENTS_FIELD);
+  const described = [
+    `${id}-hint`,
+    props.dropped > 0 ? `${id}-again` : '',
+    problems.length > 0 ? `${id}-error` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class={problems.length > 0 ? 'field field-error' : 'field'}>
+      <label for={id}>{t('petitions.attachments')}</label>
+      <p class="hint" id={`${id}-hint`}>
+        {t('petitions.attachments.hint', limitParams())}
+      </p>
+      {props.dropped > 0 ? (
+        <p class="hint" id={`${id}-again`}>
+          {t('petitions.attachments.again', { n: props.dropped })}
+        </p>
+      ) : null}
+      {problems.length > 0 ? (
+        <p class="error-message" id={`${id}-error`}>
+          {problems.map((p, i) => (
+            <>
+              {i > 0 ? <br /> : null}
+              {t(p.code, p.params)}
+            </>
+          ))}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={ATTACHMENTS_FIELD}
+        type="file"
+        multiple
+        accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
+        aria-describedby={described}
+        aria-invalid={problems.length > 0 ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
 export function petitionPages(
   app: FastifyInstance,
-  deps: { petitions: PetitionService; postsPerMinute: number; divisions: PetitionPorts['divisions'] },
+  deps: {
+    petitions: PetitionService;
+    postsPerMinute: number;
+    divisions: PetitionPorts['divisions'];
+    blobs: BlobStore;
+  },
 ) {
   const { petitions } = deps;
   const hide = { hide: true };
   const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
 
   type Levels = Awaited<ReturnType<typeof placeLevels>>['levels'];
-  const newPage = (req: FastifyRequest, state: FormState, levels: Levels): PageContent => {
+  const newPage = (req: FastifyRequest, state: FormState, levels: Levels, dropped = 0): PageContent => {
     const t = req.t;
     const title = t('petitions.new.title');
     const choose = { value: '', label: t('common.choose') };
@@ -293,7 +371,7 @@ export function petitionPages(
           <h1>{title}</h1>
           <p>{t('petitions.new.intro')}</p>
           <p class="hint">{t('petitions.new.privacy')}</p>
-          <Form action="/petitions/new" submitLabel={t('petitions.new.submit')} state={state}>
+          <Form multipart action="/petitions/new" submitLabel={t('petitions.new.submit')} state={state}>
             <fieldset class="row-group">
               <legend>{t('petitions.petitioner')}</legend>
               <Field
@@ -375,6 +453,8 @@ export function petitionPages(
                 rows={8}
                 maxLength={LIMITS.facts}
               />
+              {/* Last in the form: the text comes before the files' bytes. */}
+              <AttachmentsField state={state} dropped={dropped} />
             </fieldset>
           </Form>
         </>
@@ -413,19 +493,44 @@ export function petitionPages(
     '/petitions/new',
     { schema: hide, config: { access: 'account.self', rateLimit: postLimit(deps.postsPerMinute) } },
     async (req, reply) => {
-      const values = (req.body ?? {}) as Record<string, string>;
-      const { levels, chosen } = await placeLevels(deps.divisions, req.site.tenantId, values);
+      const tenantId = req.site.tenantId;
+      // The form is multipart (its files); a plain form post (an older page, a script) is taken too.
+      let values: Record<string, string>;
+      let attachments: OfferedAttachment[] = [];
+      let problems: FieldProblem[] = [];
+      if (req.isMultipart()) {
+        try {
+          ({ fields: values, attachments, problems } = await readPetitionUpload(req, deps.blobs));
+        } catch (e) {
+          // Refused by the parser itself (a file past the server's limit): what came after it is lost.
+          const d = toDomainError(e);
+          if (!d || d.fields.length === 0) throw e;
+          const { levels } = await placeLevels(deps.divisions, tenantId, {});
+          return reply.page(
+            newPage(req, { values: {}, problems: d.fields }, levels, 1),
+            ERROR_STATUS[d.kind],
+          );
+        }
+      } else values = formValues(req.body);
+      const { levels, chosen } = await placeLevels(deps.divisions, tenantId, values);
       // "选择下一级": draw the form again with the next level open; nothing is written.
-      if (values._pick) return reply.page(newPage(req, emptyForm(values), levels));
-      return submitForm(
-        req,
-        reply,
-        async (v) => {
-          const p = await petitions.submit(auditContextOf(req), inputOf(v, chosen));
-          return `${ACCOUNT}/${p.publicId}?submitted=1`;
-        },
-        (state) => newPage(req, state, levels),
-      );
+      if (values._pick) return reply.page(newPage(req, emptyForm(values), levels, attachments.length));
+      // Files in a part the form has not (a script's mistake): said so, nothing written.
+      if (problems.length > 0)
+        return reply.page(newPage(req, { values, problems }, levels, attachments.length), 400);
+      try {
+        const p = await petitions.submit(auditContextOf(req), { ...inputOf(values, chosen), attachments });
+        return reply.redirect(`${ACCOUNT}/${p.publicId}?submitted=1`, 303);
+      } catch (e) {
+        // As submitForm: every problem beside its field, what was typed kept (the files to choose again).
+        const d = toDomainError(e);
+        if (!d || (d.kind !== 'invalid' && d.kind !== 'conflict')) throw e;
+        const state: FormState =
+          d.fields.length > 0
+            ? { values, problems: d.fields }
+            : { values, problems: [], formProblem: req.t(d.code, d.params) };
+        return reply.page(newPage(req, state, levels, attachments.length), ERROR_STATUS[d.kind]);
+      }
     },
   );
 

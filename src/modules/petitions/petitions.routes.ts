@@ -1,17 +1,23 @@
 /**
- * Petitions as an API under /api/v1/petitions: the matter types, submitting one, one's own (or, for
- * staff, the jurisdiction's or the department's), one petition, accepting and handing it on, rerouting,
- * rating, asking for a review, the petitioner's identity (audited) and the written answers as PDF. The
+ * Petitions as an API under /api/v1/petitions: the matter types, submitting one (JSON, or multipart with
+ * its attachments), one's own (or, for staff, the jurisdiction's or the department's), one petition,
+ * accepting and handing it on, rerouting, rating, asking for a review, the petitioner's identity and
+ * the attachments (both audited) and the written answers as PDF. The
  * decisions themselves (受理, 不予受理, 转送, the opinion, an extension, a review's decision) are case
  * actions (POST /api/v1/cases/{number}/actions), as every decision on a case is.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import Value from 'typebox/value';
+import { DomainError, invalidFields } from '../../kernel/errors.ts';
+import type { BlobStore } from '../../kernel/files/index.ts';
 import { auditContextOf, Nullable, postLimit } from '../../kernel/http/index.ts';
-import { LIMITS } from './petition.checks.ts';
+import { ATTACHMENTS_FIELD, limitParams } from './attachments.ts';
+import { LIMITS, type PetitionInput } from './petition.checks.ts';
 import { dueDay } from './petition.dates.ts';
 import type { Petition, PetitionDetail, PetitionService } from './petition.service.ts';
+import { readPetitionUpload } from './petitions.upload.ts';
 import { MATTER_TYPES } from './matter-types.ts';
 import { RATINGS, type StageCase } from './petition.store.ts';
 
@@ -61,6 +67,17 @@ export const PetitionSchema = Type.Object({
   matter: Type.String(),
   requests: Type.String(),
   facts: Type.String(),
+  attachments: Type.Array(
+    Type.Object({
+      n: Type.Integer({ minimum: 1 }),
+      filename: Type.String(),
+      size: Type.Integer(),
+      mediaType: Type.String({ description: 'read from the bytes: image/jpeg, image/png, application/pdf' }),
+      href: Type.String({
+        description: 'the download: for the petitioner and the staff who may see the identity (audited)',
+      }),
+    }),
+  ),
   submittedAt: Instant,
   repeatOf: Type.Union([
     Type.Object(
@@ -124,6 +141,7 @@ export const viewOf = (p: Petition) => ({
   matter: p.matter,
   requests: p.requests,
   facts: p.facts,
+  attachments: p.attachments,
   submittedAt: p.createdAt.toISOString(),
   repeatOf: p.repeatOf && { id: p.repeatOf.publicId, caseNumber: p.repeatOf.caseNumber },
   moderationNote: p.moderationNote,
@@ -147,9 +165,57 @@ const detailOf = (p: PetitionDetail) => ({
 const text = (max: number, description?: string) =>
   Type.Optional(Type.String({ maxLength: max, ...(description ? { description } : {}) }));
 
+/** A petition as JSON: the body of an application/json request, the `data` part of a multipart one. */
+const PetitionBody = Type.Object(
+  {
+    // Optional like every field, so that a missing identity is listed with the other problems.
+    petitioner: Type.Optional(
+      Type.Object(
+        {
+          name: text(200),
+          idNumber: text(40, 'citizen ID number (GB 11643), checked and kept encrypted'),
+          phone: text(100),
+          address: text(800),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    matterType: text(40, MATTER_TYPES.join(' | ')),
+    place: text(20, 'the division the matter concerns, down to the street or township'),
+    placeDetail: text(LIMITS.placeDetail * 4),
+    matter: text(LIMITS.matter * 4, `the matter in a line (1 to ${LIMITS.matter} characters)`),
+    requests: text(LIMITS.requests * 4, `what is asked for (诉求, 1 to ${LIMITS.requests} characters)`),
+    facts: text(LIMITS.facts * 4, `the facts and reasons (1 to ${LIMITS.facts} characters)`),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The petition a request carries: JSON as it is (the schema checked it), or multipart read as the
+ * applications API reads one — the `data` part (JSON, as above) and the files, each a part
+ * named `attachments`. A `data` that is not such JSON is named beside the field, with the files' problems.
+ */
+async function petitionOf(req: FastifyRequest, blobs: BlobStore): Promise<PetitionInput> {
+  if (!req.isMultipart()) {
+    if (req.mediaType !== 'application/json')
+      throw new DomainError('unsupported', 'errors.unsupported_media_type');
+    return req.body as PetitionInput;
+  }
+  const { fields, attachments, problems } = await readPetitionUpload(req, blobs);
+  let data: unknown;
+  try {
+    data = JSON.parse(fields.data ?? '{}');
+  } catch {
+    data = undefined;
+  }
+  if (!Value.Check(PetitionBody, data)) problems.push({ field: 'data', code: 'petitions.data_invalid' });
+  if (problems.length > 0) throw invalidFields(problems, 'petitions.incomplete');
+  return { ...(data as PetitionInput), attachments };
+}
+
 export async function petitionRoutes(
   fastify: FastifyInstance,
-  deps: { petitions: PetitionService; postsPerMinute: number },
+  deps: { petitions: PetitionService; postsPerMinute: number; blobs: BlobStore },
 ): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { petitions } = deps;
@@ -179,39 +245,21 @@ export async function petitionRoutes(
       config: { access: 'account.self', rateLimit: postLimit(deps.postsPerMinute) },
       schema: {
         tags,
-        summary:
-          'Submits a petition (网上信访, 信访工作条例 §17–19) under one’s own name: 201 registered with the petition office of its place (or linked to an earlier petition it repeats: status repeat), 202 held for a moderator (status held). Every problem is listed at once; nothing is written unless all is right',
-        body: Type.Object(
-          {
-            // Optional like every field, so that a missing identity is listed with the other problems.
-            petitioner: Type.Optional(
-              Type.Object(
-                {
-                  name: text(200),
-                  idNumber: text(40, 'citizen ID number (GB 11643), checked and kept encrypted'),
-                  phone: text(100),
-                  address: text(800),
-                },
-                { additionalProperties: false },
-              ),
-            ),
-            matterType: text(40, MATTER_TYPES.join(' | ')),
-            place: text(20, 'the division the matter concerns, down to the street or township'),
-            placeDetail: text(LIMITS.placeDetail * 4),
-            matter: text(LIMITS.matter * 4, `the matter in a line (1 to ${LIMITS.matter} characters)`),
-            requests: text(
-              LIMITS.requests * 4,
-              `what is asked for (诉求, 1 to ${LIMITS.requests} characters)`,
-            ),
-            facts: text(LIMITS.facts * 4, `the facts and reasons (1 to ${LIMITS.facts} characters)`),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: PetitionSchema, 202: PetitionSchema, ...errors, 429: Problem },
+        summary: `Submits a petition (网上信访, 信访工作条例 §17–19) under one’s own name: 201 registered with the petition office of its place (or linked to an earlier petition it repeats: status repeat), 202 held for a moderator (status held). As JSON, or with materials supporting the facts as multipart/form-data: part \`data\` (the same JSON) and up to ${limitParams().max} parts named \`${ATTACHMENTS_FIELD}\`, each ${limitParams().types} (read from the bytes) of at most ${limitParams().size}; with a session cookie, send the CSRF token first or as X-CSRF-Token. Every problem is listed at once (the files' beside \`${ATTACHMENTS_FIELD}\`); nothing is written unless all is right`,
+        consumes: ['application/json', 'multipart/form-data'],
+        body: { content: { 'application/json': { schema: PetitionBody } } },
+        response: {
+          201: PetitionSchema,
+          202: PetitionSchema,
+          ...errors,
+          413: Problem,
+          415: Problem,
+          429: Problem,
+        },
       },
     },
     async (req, reply) => {
-      const p = await petitions.submit(auditContextOf(req), req.body);
+      const p = await petitions.submit(auditContextOf(req), await petitionOf(req, deps.blobs));
       return reply.code(p.status === 'held' ? 202 : 201).send(viewOf(p));
     },
   );
@@ -358,6 +406,35 @@ export async function petitionRoutes(
     async (req, reply) => {
       const who = await petitions.identityOf(auditContextOf(req), req.params.id);
       return reply.header('cache-control', 'private, no-store').send(who);
+    },
+  );
+
+  app.get(
+    '/api/v1/petitions/:id/attachments/:n',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags,
+        summary:
+          'One of the materials sent with the petition, for its petitioner and the staff handling it who may see the identity (404 for anyone else); each download is audited',
+        params: Type.Object({
+          id: Type.String({ maxLength: 32 }),
+          n: Type.Integer({ minimum: 1, maximum: 99 }),
+        }),
+        response: { 401: Problem, 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      const a = await petitions.attachment(auditContextOf(req), req.params.id, req.params.n);
+      return reply
+        .type(a.mediaType)
+        .header('content-length', String(a.size))
+        .header('cache-control', 'private, no-store')
+        .header(
+          'content-disposition',
+          `attachment; filename="attachment-${req.params.n}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`,
+        )
+        .send(await deps.blobs.open(a.digest));
     },
   );
 

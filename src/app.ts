@@ -305,6 +305,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
     process: 'demo.letter',
     rateLimitPerMinute: config.rateLimitPerMinute,
+    blobs,
   });
   moderation.queue.register(letters.heldSource);
   if (config.seedDemo && (await org.tenants.get(DEMO_TENANT_ID).catch(() => undefined))) {
@@ -338,6 +339,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     process: 'demo.petition',
     reviewProcess: 'demo.petition-review',
     rateLimitPerMinute: config.rateLimitPerMinute,
+    blobs,
   });
   moderation.queue.register(petitions.heldSource);
   // 在线访谈: interviews with a live transcript pushed to viewers (SSE; PostgreSQL LISTEN/NOTIFY across

@@ -388,6 +388,7 @@ export interface LettersLetter {
   public: Generated<boolean>;
   satisfaction: string | null;
   rated_at: Date | null;
+  attachments: JsonWithDefault;
 }
 
 export interface LettersMailbox {
@@ -621,6 +622,7 @@ export interface PetitionsPetition {
   reexam_decided_at: Date | null;
   reexam_rating: string | null;
   created_at: Generated<Date>;
+  attachments: JsonWithDefault;
 }
 
 export interface PetitionsReroute {
@@ -631,6 +633,14 @@ export interface PetitionsReroute {
   from_department_id: number | null;
   to_department_id: number;
   reason: string;
+}
+
+export interface PetitionsRouting {
+  tenant_id: string;
+  matter_type: string;
+  department_type: string;
+  changed_at: Generated<Date>;
+  changed_by: number | null;
 }
 
 export interface PoliciesInterpretation {
@@ -953,6 +963,7 @@ export interface DB {
   'org.tenant_host': OrgTenantHost;
   'petitions.petition': PetitionsPetition;
   'petitions.reroute': PetitionsReroute;
+  'petitions.routing': PetitionsRouting;
   'policies.interpretation': PoliciesInterpretation;
   'policies.policy': PoliciesPolicy;
   'policies.report': PoliciesReport;

@@ -94,11 +94,19 @@ export function Form(props: {
   submitLabel: string;
   state?: FormState;
   id?: string;
+  /** files with the text: the CSRF token stays the first part, as the check reads it before any bytes */
+  multipart?: boolean;
 }) {
   const { t, csrfToken } = usePage();
   const problems = props.state?.problems ?? [];
   return (
-    <form method="post" action={props.action} id={props.id} novalidate>
+    <form
+      method="post"
+      action={props.action}
+      id={props.id}
+      enctype={props.multipart ? 'multipart/form-data' : undefined}
+      novalidate
+    >
       <input type="hidden" name="_csrf" value={csrfToken} />
       {problems.length > 0 || props.state?.formProblem ? (
         <div class="error-summary" role="alert" tabIndex={-1}>

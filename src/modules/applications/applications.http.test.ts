@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { MULTIPART, multipartBody } from '../../../test/support/multipart.ts';
 import { signIn, signInStaff } from '../../../test/support/staff.ts';
 import { DEMO_ACCOUNTS } from '../../app.ts';
 import { SAMPLES } from '../../kernel/files/sample-files.ts';
@@ -48,26 +49,14 @@ describe('applications over HTTP: online, at a window, in pages', () => {
       .flat()
       .find((c) => c?.startsWith('yw_csrf='))
       ?.split(';')[0];
-    const boundary = 'yiwangtest';
-    const body = Buffer.concat([
-      ...parts.flatMap((p) => [
-        Buffer.from(
-          p.filename === undefined
-            ? `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n`
-            : `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-        ),
-        Buffer.from(p.content),
-        Buffer.from('\r\n'),
-      ]),
-      Buffer.from(`--${boundary}--\r\n`),
-    ]);
+    const body = multipartBody(parts);
     return y.app.inject({
       method: 'POST',
       url,
       headers: {
         cookie: csrf ? `${cookies[who]!}; ${csrf}` : cookies[who]!,
         'x-csrf-token': token,
-        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-type': MULTIPART,
         ...headers,
       },
       payload: body,

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { MULTIPART, multipartBody } from '../../../test/support/multipart.ts';
 import { signIn, signInStaff } from '../../../test/support/staff.ts';
 import { DEMO_ACCOUNTS } from '../../app.ts';
 
@@ -54,26 +55,14 @@ describe('online interviews: cover, demo, archiving, withdrawing (撤回)', () =
     const page = await api(who, 'GET', '/workbench/interviews');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     const csrf = page.cookies.find((c) => c.name === 'yw_csrf');
-    const boundary = 'yiwanginterviews';
     const all = [{ name: '_csrf', content: token } as (typeof parts)[number], ...parts];
-    const body = Buffer.concat([
-      ...all.flatMap((p) => [
-        Buffer.from(
-          p.filename === undefined
-            ? `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n`
-            : `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-        ),
-        Buffer.from(p.content),
-        Buffer.from('\r\n'),
-      ]),
-      Buffer.from(`--${boundary}--\r\n`),
-    ]);
+    const body = multipartBody(all);
     return y.app.inject({
       method: 'POST',
       url,
       headers: {
         cookie: csrf ? `${cookies[who]!}; yw_csrf=${csrf.value}` : cookies[who]!,
-        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-type': MULTIPART,
       },
       payload: body,
     });

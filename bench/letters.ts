@@ -183,7 +183,10 @@ async function bareLetters(pool: pg.Pool, probe: string) {
             ? `${row[c]}${n}`
             : c === 'case_id'
               ? 1_000_000 + n
-              : row[c],
+              : // pg sends a JavaScript array as a PostgreSQL array: right for text[], not for jsonb
+                c === 'attachments'
+                ? JSON.stringify(row[c])
+                : row[c],
         ),
     };
   };

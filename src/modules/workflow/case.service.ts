@@ -154,7 +154,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
    */
   function departmentLookup(tenantId: string, ex: Executor) {
     const byType = new Map<string, Promise<DepartmentRef[]>>();
-    const byId = new Map<number, DepartmentRef>();
+    const byId = new Map<number, DepartmentRef | Promise<DepartmentRef | undefined>>();
     return {
       ofType(type: string): Promise<DepartmentRef[]> {
         let found = byType.get(type);
@@ -168,7 +168,9 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         return found;
       },
       async byId(id: number): Promise<DepartmentRef | undefined> {
-        return byId.get(id) ?? ports.department(tenantId, id, ex);
+        let found = byId.get(id);
+        if (!found) byId.set(id, (found = ports.department(tenantId, id, ex)));
+        return found;
       },
     };
   }
@@ -536,10 +538,13 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     );
     return outcomes;
   }
-  // On PGlite there is one connection: one group at a time.
+  // Only one group at a time holds a site's counter, so two in flight is enough: one plans and writes
+  // while the other numbers and commits; more only wait on the counter with a connection each (on
+  // PostgreSQL, 32 writers: 2 gave the most letters a second, 4 about a tenth fewer). On PGlite there
+  // is one connection: one group at a time.
   const opening = transactionBatcher(db, openCases, {
     maxBatch: 64,
-    maxInFlight: db.kind === 'pglite' ? 1 : 4,
+    maxInFlight: db.kind === 'pglite' ? 1 : 2,
   });
 
   return {

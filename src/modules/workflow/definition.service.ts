@@ -41,6 +41,8 @@ export function definitionRejected(problems: DefinitionProblem[]) {
 }
 
 export const PROCESS_DIR = path.join(import.meta.dirname, 'processes');
+/** How long a node trusts the latest version it read (see latest). */
+const LATEST_FOR_MS = 2_000;
 
 export function createDefinitionService(db: Database) {
   const cache = new Map<string, StoredDefinition>();
@@ -80,7 +82,15 @@ export function createDefinitionService(db: Database) {
     return d;
   }
 
+  // Which version is the latest, per site and code, for a moment: every case opened asks, and a
+  // definition changes about never. A save here forgets it at once; on another node a case opened in
+  // the next LATEST_FOR_MS still gets the previous version — complete and valid, as every case is
+  // pinned to the version it opened on. Within a caller's transaction the table decides.
+  const latestSeen = new Map<string, { at: number; version: number }>();
   async function latest(tenantId: string, code: string, ex: Executor = db.kysely) {
+    const k = `${tenantId}\u0000${code}`;
+    const seen = ex === db.kysely ? latestSeen.get(k) : undefined;
+    if (seen && Date.now() - seen.at < LATEST_FOR_MS) return version(tenantId, code, seen.version, ex);
     const r = await ex
       .selectFrom('workflow.definition')
       .select('version')
@@ -90,6 +100,10 @@ export function createDefinitionService(db: Database) {
       .limit(1)
       .executeTakeFirst();
     if (!r) throw notFound('workflow.definition.not_found', { code });
+    if (ex === db.kysely) {
+      if (latestSeen.size > 10_000) latestSeen.clear();
+      latestSeen.set(k, { at: Date.now(), version: r.version });
+    }
     return version(tenantId, code, r.version, ex);
   }
 
@@ -105,7 +119,7 @@ export function createDefinitionService(db: Database) {
     const body = input as Definition;
     const digest = sm3(canonical(body));
     try {
-      return await db.kysely.transaction().execute(async (tx) => {
+      const saved = await db.kysely.transaction().execute(async (tx) => {
         const last = await tx
           .selectFrom('workflow.definition')
           .select(['version', 'digest'])
@@ -138,6 +152,8 @@ export function createDefinitionService(db: Database) {
         });
         return { definition: toStored(r), unchanged: false };
       });
+      latestSeen.delete(`${ctx.tenantId}\u0000${body.code}`);
+      return saved;
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('workflow.definition.concurrent_edit', { code: body.code });
       throw e;

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { signIn, signInStaff } from '../../../test/support/staff.ts';
-import { DEMO_ACCOUNTS } from '../../app.ts';
 import { systemContext } from '../../kernel/audit/index.ts';
 import { citizenIdCheckCharacter } from '../../kernel/identifiers/index.ts';
 import { pdfText } from '../../kernel/pdf/index.ts';
+import { PERSON, petitionJson, STREET } from './petitions.fixtures.ts';
 
 interface StageJson {
   caseNumber: string | null;
@@ -36,26 +36,10 @@ interface PetitionJson {
   mayDispatch?: boolean;
 }
 
-const PERSON = DEMO_ACCOUNTS.find((a) => a.kind === 'person')!;
 const OTHER_FIRST17 = '33010219850607002';
 const OTHER_ID = `${OTHER_FIRST17}${citizenIdCheckCharacter(OTHER_FIRST17)}`;
-const STREET = '330106002';
 
-const petition = (over: Record<string, unknown> = {}) => ({
-  petitioner: {
-    name: '张演示',
-    idNumber: PERSON.idNumber,
-    phone: '13800000000',
-    address: '杭州市西湖区文三路1号',
-  },
-  matterType: 'urban_rural',
-  place: STREET,
-  placeDetail: '宝石山下一弄',
-  matter: '小区加装电梯施工扰民',
-  requests: '请求督促施工单位夜间停止施工，并公开加装电梯的审批材料。',
-  facts: '自九月起，宝石山下一弄3幢加装电梯工程每天夜间施工至23时，噪声严重影响居民休息。',
-  ...over,
-});
+const petition = petitionJson;
 
 describe('petitions (网上信访) over HTTP and in pages', () => {
   let y: TestApp;

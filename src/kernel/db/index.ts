@@ -152,6 +152,10 @@ function preparing(pool: pg.Pool) {
   const uses = new Map<string, number>();
   const names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
+    // A prepared statement may go over to a generic plan after five runs (plan_cache_mode auto), one
+    // that cannot see the values; a full-text search's best plan depends on its words, so it is planned
+    // afresh every time.
+    if (text.includes('@@')) return undefined;
     const name = names.get(text);
     if (name !== undefined || names.size >= MAX_PREPARED) return name;
     const n = (uses.get(text) ?? 0) + 1;

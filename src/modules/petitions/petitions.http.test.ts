@@ -12,7 +12,7 @@ import { signIn, signInStaff } from '../../../test/support/staff.ts';
 import { systemContext } from '../../kernel/audit/index.ts';
 import { citizenIdCheckCharacter } from '../../kernel/identifiers/index.ts';
 import { pdfText } from '../../kernel/pdf/index.ts';
-import { PERSON, petitionJson, STREET } from './petitions.fixtures.ts';
+import { PERSON, petitionForm, petitionJson, STREET } from './petitions.fixtures.ts';
 
 interface StageJson {
   caseNumber: string | null;
@@ -285,19 +285,7 @@ describe('petitions (网上信访) over HTTP and in pages', () => {
     assert.match(shallow.body, /id="field-place-error"[^>]*>请继续选择到街道/);
     assert.equal(await count(), before_);
 
-    const done = await submit('person', '/petitions/new', '/petitions/new', {
-      'petitioner.name': '张演示',
-      'petitioner.idNumber': PERSON.idNumber,
-      'petitioner.phone': '13800000000',
-      'petitioner.address': '杭州市西湖区文三路1号',
-      matterType: 'urban_rural',
-      'place/1': '330100',
-      'place/2': '330106',
-      'place/3': STREET,
-      matter: '小区垃圾清运不及时',
-      requests: '请求每日清运。',
-      facts: '小区垃圾房三天才清运一次，夏季异味严重。',
-    });
+    const done = await submit('person', '/petitions/new', '/petitions/new', petitionForm());
     assert.equal(done.statusCode, 303, done.body);
     const to = String(done.headers.location);
     assert.match(to, /^\/account\/petitions\/[A-Za-z0-9_-]+\?submitted=1$/);

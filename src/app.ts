@@ -216,7 +216,10 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
   });
   // Applications for the catalogue's items, submitted into cases on their processes.
   const applications = createApplicationsModule(db, {
-    item: (tenantId, code, ex) => services.items.get({ tenantId }, code, ex).catch(() => undefined),
+    item: (tenantId, code, ex) =>
+      ex
+        ? services.items.get({ tenantId }, code, ex).catch(() => undefined)
+        : services.items.publishedItem(tenantId, code),
     cases: workflow.cases,
     issueLicence: (ex, ctx, input) => licences.issue(ex, ctx, input),
     divisionsIn: (ex, codes) => org.divisions.many([...codes], ex),
@@ -224,11 +227,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
     blobs,
     addressScope: (tenantId) => ({
       root: tenantId,
-      lookup: {
-        many: async (codes) => (await org.divisions.many([...codes])).filter((d) => d.active),
-        children: async (code) =>
-          (await org.divisions.children(code, { limit: 1000, offset: 0 })).items.filter((d) => d.active),
-      },
+      lookup: org.divisions.forForms,
     }),
   });
   // 政府信息公开: the disclosure catalogue and its publications, reviewed on a process before they go out.
@@ -326,11 +325,7 @@ export async function buildApp(config: Config, options: { db?: Database } = {}):
       const d = await org.departments.find(tenantId, id, ex);
       return d && departmentRef(d);
     },
-    divisions: {
-      many: async (codes) => (await org.divisions.many([...codes])).filter((d) => d.active),
-      children: async (code) =>
-        (await org.divisions.children(code, { limit: 1000, offset: 0 })).items.filter((d) => d.active),
-    },
+    divisions: org.divisions.forForms,
     calendarFor: (tenantId) => workflow.calendars.forTenant(tenantId),
     keyring: new Sm4Keyring(config.piiKeys, config.piiKeyCurrent),
     lookupKey: config.piiLookupKey,

@@ -1,5 +1,6 @@
 /** Use-cases on divisions: read the tree, and the admin's single-division create and edit. */
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import { shortLived } from '../../kernel/cache/index.ts';
 import type { Database, Executor } from '../../kernel/db/index.ts';
 import { DomainError, invalidFields, notFound } from '../../kernel/errors.ts';
 import {
@@ -18,7 +19,24 @@ export interface Page {
   offset: number;
 }
 
+/**
+ * How long a node keeps the divisions an address field is checked against. A division renamed or
+ * switched off elsewhere (an admin's page, `yiwang divisions import`) reaches the forms that late;
+ * the code tables change a few times a year.
+ */
+const FOR_FORMS_MS = 10_000;
+
 export function createDivisionService(db: Database) {
+  const activeMany = shortLived(FOR_FORMS_MS, async (key) =>
+    (await store.findDivisions(db.kysely, key.split(','))).filter((d) => d.active),
+  );
+  const activeChildren = shortLived(FOR_FORMS_MS, async (code) =>
+    (await store.listChildren(db.kysely, code, { limit: 1000, offset: 0 })).items.filter((d) => d.active),
+  );
+  const changed = () => {
+    activeMany.forget();
+    activeChildren.forget();
+  };
   async function get(code: string): Promise<Division> {
     checkCode(code);
     const d = await store.findDivision(db.kysely, code);
@@ -35,6 +53,14 @@ export function createDivisionService(db: Database) {
         notFound('org.division.not_found', { code }),
       );
       return d;
+    },
+    /**
+     * The active divisions address fields are checked against (kernel/forms' DivisionLookup): read on
+     * every application, so remembered for FOR_FORMS_MS.
+     */
+    forForms: {
+      many: (codes: readonly string[]) => activeMany.get([...new Set(codes)].sort().join(',')),
+      children: (code: string) => activeChildren.get(code),
     },
     /** The divisions with these codes that exist (no error for the others). */
     many: (codes: string[], ex: Executor = db.kysely) => store.findDivisions(ex, codes),
@@ -98,6 +124,7 @@ export function createDivisionService(db: Database) {
           detail: { name: division.name },
         });
       });
+      changed();
       return get(input.code);
     },
     async update(
@@ -126,6 +153,7 @@ export function createDivisionService(db: Database) {
           },
         });
       });
+      changed();
       return get(code);
     },
   };

@@ -5,6 +5,7 @@
  */
 import type { Expression } from 'kysely';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import { shortLived } from '../../kernel/cache/index.ts';
 import { canonicalJson } from '../../kernel/crypto/index.ts';
 import type { Database, Executor } from '../../kernel/db/index.ts';
 import { conflict, DomainError, invalidFields, notFound, type FieldProblem } from '../../kernel/errors.ts';
@@ -45,6 +46,13 @@ const REQUIRED_FOR_PUBLISHING = [
   'consultPhone',
   'complaintPhone',
 ] as const;
+
+/**
+ * How long a node keeps a published item for applications. An item suspended on another node is
+ * still applied for during that time — as it would be by someone who opened the form a moment
+ * earlier; this node forgets at once on its own writes.
+ */
+const PUBLISHED_FOR_MS = 2_000;
 
 const hidden = (code: string) => () => notFound('services.item.not_found', { code });
 
@@ -123,63 +131,82 @@ export function createItemService(db: Database, ports: ServicesPorts) {
     return { item, created: !before, changed };
   }
 
+  const recentlyPublished = shortLived(PUBLISHED_FOR_MS, async (key) => {
+    const at = key.indexOf(' ');
+    const [tenantId, code] = [key.slice(0, at), key.slice(at + 1)];
+    const item = await store.findItem(db.kysely, tenantId, code);
+    return item?.status === 'published' ? item : undefined;
+  });
+  /** Runs a write, then forgets what this node remembers of published items. */
+  const writing = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } finally {
+      recentlyPublished.forget();
+    }
+  };
+
   return {
     /** Creates an item (a draft) or, when `expectNew` is false, replaces the item with that code. */
     async save(ctx: AuditContext, raw: ItemInput, options: { expectNew: boolean }): Promise<Item> {
       authorizeActing(ctx, 'services.manage');
       const input = await checkInput(ctx.tenantId, raw);
-      return db.kysely.transaction().execute(async (tx) => {
-        const exists = await store.findItem(tx, ctx.tenantId, input.code);
-        if (options.expectNew && exists)
-          throw invalidFields([
-            { field: 'code', code: 'services.item.code_taken', params: { code: input.code } },
-          ]);
-        if (!options.expectNew && !exists) throw hidden(input.code)();
-        return (await save(tx, ctx, input)).item;
-      });
+      return writing(
+        db.kysely.transaction().execute(async (tx) => {
+          const exists = await store.findItem(tx, ctx.tenantId, input.code);
+          if (options.expectNew && exists)
+            throw invalidFields([
+              { field: 'code', code: 'services.item.code_taken', params: { code: input.code } },
+            ]);
+          if (!options.expectNew && !exists) throw hidden(input.code)();
+          return (await save(tx, ctx, input)).item;
+        }),
+      );
     },
 
     /** Publishes (the guide must be complete), suspends, or takes an item back to draft. */
     async setStatus(ctx: AuditContext, code: string, status: ItemStatus): Promise<Item> {
       authorizeActing(ctx, 'services.manage');
-      return db.kysely.transaction().execute(async (tx) => {
-        const item = await store.findItem(tx, ctx.tenantId, code, true);
-        if (!item) throw hidden(code)();
-        const department = await ports.department(ctx.tenantId, item.departmentId, tx);
-        await checkWriter(
-          ctx,
-          department ?? {
-            id: item.departmentId,
-            name: item.departmentName,
-            divisionCode: item.divisionCode,
-            type: '',
-            active: false,
-          },
-          code,
-          tx,
-        );
-        if (item.status === status) return item;
-        if (status === 'published') {
-          const missing = REQUIRED_FOR_PUBLISHING.filter((k) => item[k].trim() === '');
-          const problems: FieldProblem[] = missing.map((k) => ({
-            field: k,
-            code: 'services.item.required_to_publish',
-          }));
-          if (item.promisedDays === null)
-            problems.push({ field: 'promisedDays', code: 'services.item.required_to_publish' });
-          if (problems.length > 0) throw invalidFields(problems, 'services.item.incomplete');
-          if (!department?.active)
-            throw conflict('services.item.department_inactive', { department: item.departmentName });
-        }
-        const updated = await store.setStatus(tx, ctx.tenantId, code, status);
-        await appendAudit(tx, ctx, {
-          action: `services.item_${status}`,
-          objectType: 'service_item',
-          objectId: code,
-          detail: { from: item.status },
-        });
-        return updated;
-      });
+      return writing(
+        db.kysely.transaction().execute(async (tx) => {
+          const item = await store.findItem(tx, ctx.tenantId, code, true);
+          if (!item) throw hidden(code)();
+          const department = await ports.department(ctx.tenantId, item.departmentId, tx);
+          await checkWriter(
+            ctx,
+            department ?? {
+              id: item.departmentId,
+              name: item.departmentName,
+              divisionCode: item.divisionCode,
+              type: '',
+              active: false,
+            },
+            code,
+            tx,
+          );
+          if (item.status === status) return item;
+          if (status === 'published') {
+            const missing = REQUIRED_FOR_PUBLISHING.filter((k) => item[k].trim() === '');
+            const problems: FieldProblem[] = missing.map((k) => ({
+              field: k,
+              code: 'services.item.required_to_publish',
+            }));
+            if (item.promisedDays === null)
+              problems.push({ field: 'promisedDays', code: 'services.item.required_to_publish' });
+            if (problems.length > 0) throw invalidFields(problems, 'services.item.incomplete');
+            if (!department?.active)
+              throw conflict('services.item.department_inactive', { department: item.departmentName });
+          }
+          const updated = await store.setStatus(tx, ctx.tenantId, code, status);
+          await appendAudit(tx, ctx, {
+            action: `services.item_${status}`,
+            objectType: 'service_item',
+            objectId: code,
+            detail: { from: item.status },
+          });
+          return updated;
+        }),
+      );
     },
 
     /**
@@ -198,6 +225,14 @@ export function createItemService(db: Database, ports: ServicesPorts) {
       if (ctx.actor === null) throw hidden(code)();
       authorizeActing(ctx, 'services.manage', { division: item.divisionCode }, hidden(code));
       return item;
+    },
+
+    /**
+     * A published item, or undefined (a draft, suspended, none): what an application is made for,
+     * read on every one of them, so remembered for PUBLISHED_FOR_MS.
+     */
+    publishedItem(tenantId: string, code: string): Promise<Item | undefined> {
+      return recentlyPublished.get(`${tenantId} ${code}`);
     },
 
     /** The workbench list: items of the actor's jurisdiction, any status. */
@@ -248,31 +283,33 @@ export function createItemService(db: Database, ports: ServicesPorts) {
         }
       }
       if (problems.length > 0) throw invalidFields(problems, 'services.import.rejected');
-      return db.kysely.transaction().execute(async (tx) => {
-        const counts = { created: 0, changed: 0, unchanged: 0 };
-        for (const { row, input } of checked) {
-          const r = await save(tx, ctx, input).catch((e: unknown) => {
-            if (e instanceof DomainError)
-              throw invalidFields(
-                e.fields.length > 0
-                  ? e.fields.map((f) => ({ ...f, field: `${row}/${f.field}` }))
-                  : [{ field: `${row}/code`, code: e.code, params: { ...e.params } }],
-                'services.import.rejected',
-              );
-            throw e;
+      return writing(
+        db.kysely.transaction().execute(async (tx) => {
+          const counts = { created: 0, changed: 0, unchanged: 0 };
+          for (const { row, input } of checked) {
+            const r = await save(tx, ctx, input).catch((e: unknown) => {
+              if (e instanceof DomainError)
+                throw invalidFields(
+                  e.fields.length > 0
+                    ? e.fields.map((f) => ({ ...f, field: `${row}/${f.field}` }))
+                    : [{ field: `${row}/code`, code: e.code, params: { ...e.params } }],
+                  'services.import.rejected',
+                );
+              throw e;
+            });
+            if (r.created) counts.created++;
+            else if (r.changed.length > 0) counts.changed++;
+            else counts.unchanged++;
+          }
+          await appendAudit(tx, ctx, {
+            action: 'services.items_imported',
+            objectType: 'service_item',
+            objectId: '',
+            detail: counts,
           });
-          if (r.created) counts.created++;
-          else if (r.changed.length > 0) counts.changed++;
-          else counts.unchanged++;
-        }
-        await appendAudit(tx, ctx, {
-          action: 'services.items_imported',
-          objectType: 'service_item',
-          objectId: '',
-          detail: counts,
-        });
-        return counts;
-      });
+          return counts;
+        }),
+      );
     },
 
     /** Every item of the actor's jurisdiction (an export). */

@@ -11,7 +11,7 @@
  * front of one already sealed. No forks, no gaps: a rolled-back entry never reaches the chain.
  */
 import type { Actor } from '../policy/index.ts';
-import { sql, type QueryCreator, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB, Database, Executor } from '../db/index.ts';
 import { sm3 } from '../crypto/index.ts';
 import { archivedTenants, latestCheckpoint } from './checkpoint.store.ts';
@@ -114,12 +114,14 @@ export async function appendAudits(
 }
 
 /**
- * The INSERT of an entry as a common table expression, for a change that writes its rows and its
- * audit entry in one statement: `ex.with('audited', auditInsert(ctx, event)).insertInto(…)`.
+ * The INSERT of an entry as SQL, for a change that writes its rows and its audit entry in one
+ * statement: sql`with audited as (${auditInsert(ctx, event)}) insert into …`. Plain SQL, not the query
+ * builder: it is on the path of every application submitted in one request, where building a
+ * common table expression with the builder cost more CPU than sending it.
  */
-export function auditInsert(ctx: AuditContext, event: AuditEvent) {
+export function auditInsert(ctx: AuditContext, event: AuditEvent): RawBuilder<unknown> {
   const row = rowOf(pendingEntry(ctx, event));
-  return (q: QueryCreator<DB>) => q.insertInto('audit.entry').values(row);
+  return sql`insert into audit.entry (${sql.raw(Object.keys(row).join(', '))}) values (${sql.join(Object.values(row))})`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * and fields — for a service to record; errors are DomainErrors naming the form field at fault.
  */
 import type { FastifyRequest } from 'fastify';
+import { finished } from 'node:stream/promises';
 import { DomainError, invalidFields } from '../errors.ts';
 import { CSRF_FIELD } from '../http/csrf.ts';
 import type { BlobLimits, BlobStore, StoredBlob } from './blob-store.ts';
@@ -40,6 +41,9 @@ export async function readUpload(
   const parts = req.multipartParts ?? req.parts(req.routeOptions.config.multipartOptions);
   req.multipartParts = null;
   const upload: Upload = { fields: {}, files: [] };
+  // Each file's last steps in the store (fsync, rename, fsync of its directory) overlap with reading
+  // the next part: three small files wait for about one disk flush instead of three in a row.
+  const storing: Promise<UploadedFile>[] = [];
   let current: string | undefined;
   try {
     for await (const part of parts) {
@@ -62,11 +66,26 @@ export async function readUpload(
       // Past UPLOAD_LIMIT_BYTES the parser cuts the file short and says so only by this event: turn
       // it into an error, or a truncated file would be stored as if whole.
       file.once('limit', () => file.destroy(tooLarge(maxBytes)));
-      const blob = await store.put(file, { maxBytes, allowed: limits.allowed });
-      if (file.truncated) throw tooLarge(maxBytes);
-      upload.files.push({ field: part.fieldname, filename: cleanFilename(part.filename), ...blob });
+      const { fieldname: field, filename } = part;
+      const stored = store.put(file, { maxBytes, allowed: limits.allowed }).then(
+        (blob) => {
+          if (file.truncated) throw tooLarge(maxBytes);
+          return { field, filename: cleanFilename(filename), ...blob };
+        },
+        (e: unknown) => {
+          throw asUploadError(e, field, maxBytes);
+        },
+      );
+      stored.catch(() => {}); // awaited below, also after an error
+      storing.push(stored);
+      // On once the store has read the whole file. A stream cut short means the store refused it:
+      // its own error says why.
+      await Promise.race([finished(file).catch(() => stored), stored]);
     }
+    for (const stored of storing) upload.files.push(await stored);
   } catch (e) {
+    // Files still being stored finish first: a refused file's temporary copy is gone when we answer.
+    await Promise.allSettled(storing);
     throw asUploadError(e, current, maxBytes);
   }
   return upload;

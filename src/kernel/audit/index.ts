@@ -114,14 +114,18 @@ export async function appendAudits(
 }
 
 /**
- * The INSERT of an entry as SQL, for a change that writes its rows and its audit entry in one
- * statement: sql`with audited as (${auditInsert(ctx, event)}) insert into …`. Plain SQL, not the query
- * builder: it is on the path of every application submitted in one request, where building a
- * common table expression with the builder cost more CPU than sending it.
+ * The INSERT of entries as SQL, for a change that writes its rows and their audit entries in one
+ * statement: sql`with audited as (${auditInsert(events)}) insert into …`. Plain SQL, not the query
+ * builder: it is on the path of every application submitted in one request, where building common
+ * table expressions with the builder cost more CPU than sending them.
  */
-export function auditInsert(ctx: AuditContext, event: AuditEvent): RawBuilder<unknown> {
-  const row = rowOf(pendingEntry(ctx, event));
-  return sql`insert into audit.entry (${sql.raw(Object.keys(row).join(', '))}) values (${sql.join(Object.values(row))})`;
+export function auditInsert(
+  events: readonly { ctx: AuditContext; event: AuditEvent }[],
+): RawBuilder<unknown> {
+  const rows = events.map((e) => rowOf(pendingEntry(e.ctx, e.event)));
+  return sql`insert into audit.entry (${sql.raw(Object.keys(rows[0]!).join(', '))}) values ${sql.join(
+    rows.map((r) => sql`(${sql.join(Object.values(r))})`),
+  )}`;
 }
 
 /**

@@ -18,7 +18,7 @@ import { validateForm, type AddressScope } from '../../kernel/forms/index.ts';
 import { checkCitizenId, checkCreditCode } from '../../kernel/identifiers/index.ts';
 import { authorizeActing, type Actor } from '../../kernel/policy/index.ts';
 import type { Item } from '../services/index.ts';
-import type { CaseService } from '../workflow/index.ts';
+import type { CaseService, GroupWriter } from '../workflow/index.ts';
 import * as store from './application.store.ts';
 
 export interface ApplicationPorts {
@@ -88,6 +88,32 @@ function caseFor(
 const MAX_DATA_CHARS = 100_000;
 
 export function createApplicationService(db: Database, ports: ApplicationPorts) {
+  /** Applications made in one request, written for their group of new cases in one statement. */
+  const writeSubmitted: GroupWriter<{
+    ctx: AuditContext;
+    application: Omit<store.SubmittedApplication['application'], 'caseNumber'>;
+    files: store.SubmittedApplication['files'];
+  }> = (tx, rows) =>
+    store.insertSubmitted(
+      tx,
+      rows.map(({ view, row }) => ({
+        tenantId: row.ctx.tenantId,
+        application: { ...row.application, caseNumber: view.number },
+        files: row.files,
+      })),
+      auditInsert(
+        rows.map(({ view, row }) => ({
+          ctx: row.ctx,
+          event: {
+            action: 'applications.application_submitted',
+            objectType: 'application',
+            objectId: row.application.publicId,
+            detail: { case: view.number, item: row.application.itemCode, oneRequest: true },
+          },
+        })),
+      ),
+    );
+
   async function openItem(tenantId: string, code: string, online: boolean): Promise<Item> {
     const item = await ports.item(tenantId, code);
     if (!item || !(online ? takesOnline(item) : takesApplications(item)))
@@ -369,11 +395,11 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
           ctx,
           caseFor(item, { data: input.data, intake: null, applicant }, files),
           {
-            within: async (tx, opened) => {
-              await store.insertSubmittedWithFiles(
-                tx,
-                ctx.tenantId,
-                {
+            groupRow: {
+              writer: writeSubmitted,
+              row: {
+                ctx,
+                application: {
                   publicId,
                   itemCode: item.code,
                   itemName: item.name,
@@ -381,17 +407,10 @@ export function createApplicationService(db: Database, ports: ApplicationPorts) 
                   idNumberCipher: null,
                   intake: null,
                   data: input.data,
-                  caseNumber: opened.number,
                   idempotencyKey: input.idempotencyKey,
                 },
                 files,
-                auditInsert(ctx, {
-                  action: 'applications.application_submitted',
-                  objectType: 'application',
-                  objectId: publicId,
-                  detail: { case: opened.number, item: item.code, oneRequest: true },
-                }),
-              );
+              },
             },
           },
         );

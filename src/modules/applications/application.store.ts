@@ -141,46 +141,57 @@ export async function insertApplication(
   return toApplication(r as Row);
 }
 
+/** An application made and submitted in one request, with its files and its audit entry. */
+export interface SubmittedApplication {
+  tenantId: string;
+  application: NewApplication &
+    Pick<ApplicationRow, 'data' | 'caseNumber'> & { idempotencyKey: string | null };
+  files: readonly Omit<MaterialFile, 'addedAt'>[];
+}
+
 /**
- * An application made and submitted in one request, with its files and its audit entry, in the
- * transaction that opens its case and in one statement: it runs while the
- * site's case counter is locked (see the workflow's openCases), so every round trip saved there is
- * one every other submission of the site stops waiting for.
+ * Applications made and submitted in one request each, with their files and audit entries, in the
+ * transaction that opens their cases (a group of them, see the workflow's GroupWriter) and in one
+ * statement: it runs while the site's case counter is held, so every round trip saved there is one
+ * every other submission of the site stops waiting for. Plain SQL (see auditInsert): the builder's
+ * common table expressions cost more CPU than the trip.
  */
-export async function insertSubmittedWithFiles(
+export async function insertSubmitted(
   ex: Executor,
-  tenantId: string,
-  a: NewApplication & Pick<ApplicationRow, 'data' | 'caseNumber'> & { idempotencyKey: string | null },
-  files: readonly Omit<MaterialFile, 'addedAt'>[],
+  entries: readonly SubmittedApplication[],
   audited: ReturnType<typeof auditInsert>,
-): Promise<number> {
-  // Plain SQL (see auditInsert): the builder's common table expressions cost more CPU than the trip.
-  const row = {
+): Promise<void> {
+  const rows = entries.map(({ tenantId, application: a }) => ({
     ...newRow(tenantId, a),
     data: JSON.stringify(a.data),
     status: 'submitted',
     case_number: a.caseNumber,
     idempotency_key: a.idempotencyKey,
-  };
-  const column = <T>(pick: (f: Omit<MaterialFile, 'addedAt'>) => T) => files.map(pick);
-  const r = await sql<{ id: string }>`
+  }));
+  const files = entries.flatMap((e) =>
+    e.files.map((f) => ({ tenantId: e.tenantId, publicId: e.application.publicId, ...f })),
+  );
+  const column = <T>(pick: (f: (typeof files)[number]) => T) => files.map(pick);
+  await sql`
     with audited as (${audited}),
     application as (
-      insert into applications.application (${sql.raw(Object.keys(row).join(', '))}, submitted_at)
-      values (${sql.join(Object.values(row))}, now())
-      returning id
+      insert into applications.application (${sql.raw(Object.keys(rows[0]!).join(', '))}, submitted_at)
+      values ${sql.join(rows.map((r) => sql`(${sql.join(Object.values(r))}, now())`))}
+      returning tenant_id, id, public_id
     ),
     files as (
       insert into applications.material_file
         (tenant_id, application_id, material_key, digest, file_name, media_type, size)
-      select ${tenantId}::text, application.id, unnest(${column((f) => f.materialKey)}::text[]),
-        unnest(${column((f) => f.digest)}::text[]), unnest(${column((f) => f.fileName)}::text[]),
-        unnest(${column((f) => f.mediaType)}::text[]), unnest(${column((f) => f.size)}::bigint[])
-      from application
+      select a.tenant_id, a.id, f.material_key, f.digest, f.file_name, f.media_type, f.size
+      from unnest(${column((f) => f.tenantId)}::text[], ${column((f) => f.publicId)}::text[],
+        ${column((f) => f.materialKey)}::text[], ${column((f) => f.digest)}::text[],
+        ${column((f) => f.fileName)}::text[], ${column((f) => f.mediaType)}::text[],
+        ${column((f) => f.size)}::bigint[])
+        as f (tenant_id, public_id, material_key, digest, file_name, media_type, size)
+      join application as a on a.tenant_id = f.tenant_id and a.public_id = f.public_id
       on conflict (tenant_id, application_id, material_key, digest) do nothing
     )
-    select id from application`.execute(ex);
-  return Number(r.rows[0]!.id);
+    select 1`.execute(ex);
 }
 
 /** The application an applicant's earlier request with this Idempotency-Key made, if any. */

@@ -242,6 +242,43 @@ describe('applications over HTTP: online, at a window, in pages', () => {
     assert.deepEqual(a.json(), b.json());
     assert.equal(await count(), before + 2);
 
+    // Several at once (their cases opened in one group on PostgreSQL, their rows in one statement):
+    // each its own answers, files, case and audit entry.
+    const reasons = ['甲', '乙', '丙', '丁', '戊', '己'].map((r) => `家中失火${r}`);
+    const many = await Promise.all(
+      reasons.map((reason) =>
+        multipart('citizen', url, [
+          { name: 'item', content: item.code },
+          { name: 'data', content: JSON.stringify({ reason, amount: 3000, phone: '13800138000' }) },
+          ...files,
+        ]),
+      ),
+    );
+    for (const [i, res] of many.entries()) {
+      assert.equal(res.statusCode, 201, res.body);
+      const made = res.json() as { id: string; caseNumber: string };
+      const app = (await api('citizen', 'GET', `/api/v1/applications/${made.id}`)).json() as {
+        caseNumber: string;
+        data: { reason: string };
+        files: { material: string }[];
+      };
+      assert.equal(app.caseNumber, made.caseNumber);
+      assert.equal(app.data.reason, reasons[i]);
+      assert.deepEqual(app.files.map((f) => f.material).sort(), needed().sort());
+      const audited = await y.db.kysely
+        .selectFrom('audit.entry')
+        .select('detail')
+        .where('action', '=', 'applications.application_submitted')
+        .where('object_id', '=', made.id)
+        .execute();
+      assert.deepEqual(
+        audited.map((e) => (e.detail as { case: string }).case),
+        [made.caseNumber],
+      );
+    }
+    assert.equal(new Set(many.map((r) => (r.json() as { caseNumber: string }).caseNumber)).size, 6);
+    assert.equal(await count(), before + 8);
+
     // Staff apply for walk-in applicants at a window, not through this.
     const staff = await multipart('window', url, parts);
     assert.equal(staff.statusCode, 403, staff.body);

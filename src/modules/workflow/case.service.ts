@@ -96,6 +96,18 @@ export interface CaseExtras {
 /** Work of another module that must commit or roll back with the case (its own tables only). */
 export type WithinCase = (tx: Executor, view: CaseView) => Promise<void>;
 
+/**
+ * Another module's rows for new cases, written for a whole group of cases opened together in one
+ * statement (see openCases): the case's `within` costs a round trip per case while the site's case
+ * counter is held. The writer must be one function for the module's life — cases are grouped by it —
+ * and write only after the cases have their numbers (each row comes with its case's view).
+ */
+export type GroupWriter<T> = (tx: Executor, rows: readonly { view: CaseView; row: T }[]) => Promise<void>;
+export interface GroupRow<T> {
+  writer: GroupWriter<T>;
+  row: T;
+}
+
 export interface CreateCaseInput {
   definition: string;
   title: string;
@@ -377,6 +389,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     /** the receiving department another module named (see create's options) */
     departmentId?: number | undefined;
     within?: WithinCase | undefined;
+    groupRow?: GroupRow<unknown> | undefined;
   }
 
   /**
@@ -526,12 +539,20 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
       );
       group.forEach((w, i) => (w.view.number = numbers[i]!));
     }
+    // Other modules' parts: if one refuses, the whole group runs again one case at a time, and that
+    // case alone is rolled back (its number with it).
+    const byWriter = new Map<GroupWriter<unknown>, { view: CaseView; row: unknown }[]>();
     for (const w of written) {
-      // Another module's part: if it refuses, the whole group runs again one case at a time, and
-      // this case alone is rolled back (its number with it).
-      await openings[w.index]!.within?.(tx, w.view);
-      outcomes[w.index] = { ok: true, value: w.view };
+      const { within, groupRow } = openings[w.index]!;
+      await within?.(tx, w.view);
+      if (groupRow)
+        byWriter.set(groupRow.writer, [
+          ...(byWriter.get(groupRow.writer) ?? []),
+          { view: w.view, row: groupRow.row },
+        ]);
     }
+    for (const [writer, rows] of byWriter) await writer(tx, rows);
+    for (const w of written) outcomes[w.index] = { ok: true, value: w.view };
     await ports.notify?.(
       tx,
       written.flatMap((w) => w.messages(w.view.number)),
@@ -559,11 +580,13 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
     },
 
     /** Opens a case for the actor (their own application) or, for staff, an internal one. */
-    async create(
+    async create<Row = never>(
       ctx: AuditContext,
       input: CreateCaseInput,
       options: {
         within?: WithinCase;
+        /** the module's rows for the case, written with the rest of its group's (see GroupWriter) */
+        groupRow?: GroupRow<Row>;
         /**
          * The receiving department, named by another module (a question goes to its item's department;
          * a process whose first step is "the case's department" needs one). Code only: the API's
@@ -618,6 +641,7 @@ export function createCaseService(db: Database, definitions: DefinitionService, 
         attachments: input.attachments ?? [],
         departmentId: options.department,
         within: options.within,
+        groupRow: options.groupRow as GroupRow<unknown> | undefined,
       });
     },
 

@@ -35,6 +35,8 @@ export type {
   CreateCaseInput,
   DepartmentRef,
   WithinCase,
+  GroupWriter,
+  GroupRow,
 } from './case.service.ts';
 export type { Definition, DocumentKind } from './definition.ts';
 export { checkDefinition, nameIn } from './definition.ts';

@@ -282,6 +282,13 @@ function typeNotAllowed(detected: string, allowed: readonly string[]): DomainErr
   });
 }
 
+/** An attachment field's limits as people read them, for hints and messages: 3, "5 MB", "JPEG/PNG/PDF". */
+export const limitsInWords = (limits: { max: number; maxBytes: number; types: readonly string[] }) => ({
+  max: limits.max,
+  size: formatBytes(limits.maxBytes),
+  types: limits.types.map(mediaTypeLabel).join('/'),
+});
+
 /** 20971520 → "20 MB" (binary multiples, written the way people read them on a form). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB'];

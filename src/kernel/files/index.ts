@@ -28,6 +28,7 @@
 export {
   createLocalBlobStore,
   formatBytes,
+  limitsInWords,
   type BlobLimits,
   type BlobStore,
   type LocalBlobStore,
@@ -35,7 +36,9 @@ export {
 } from './blob-store.ts';
 export {
   DEFAULT_ALLOWED_TYPES,
+  extensionOf,
   isUtf8Text,
+  mediaTypeByName,
   MEDIA_TYPES,
   mediaTypeLabel,
   mediaTypeOfZip,

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isUtf8Text, MEDIA_TYPES, mediaTypeOfZip, sniffMediaType, SNIFF_BYTES } from './media-type.ts';
+import {
+  extensionOf,
+  isUtf8Text,
+  MEDIA_TYPES,
+  mediaTypeByName,
+  mediaTypeOfZip,
+  sniffMediaType,
+  SNIFF_BYTES,
+} from './media-type.ts';
 import { buildZip, SAMPLES } from './sample-files.ts';
 import { readAtBuffer, zipEntryNames } from './zip.ts';
 
@@ -82,5 +90,23 @@ describe('mediaTypeOfZip and zipEntryNames', () => {
     const broken = SAMPLES.docx();
     broken.writeUInt32LE(broken.length * 2, broken.length - 6); // directory offset past the end
     assert.equal(await namesOf(broken), null);
+  });
+});
+
+describe('what a file name says it is', () => {
+  it('reads the extension, any case: an attached type, none, or something else', () => {
+    assert.equal(mediaTypeByName('现场.JPEG'), MEDIA_TYPES.jpeg);
+    assert.equal(mediaTypeByName('scan.jfif'), MEDIA_TYPES.jpeg);
+    assert.equal(mediaTypeByName('通知.pdf'), MEDIA_TYPES.pdf);
+    assert.equal(mediaTypeByName('扫描件'), null);
+    assert.equal(mediaTypeByName('scan.2024'), null);
+    assert.equal(mediaTypeByName('合同.docx'), 'other');
+    assert.equal(mediaTypeByName('pdf.exe'), 'other');
+  });
+
+  it('gives the usual extension of a type', () => {
+    assert.equal(extensionOf(MEDIA_TYPES.jpeg), 'jpg');
+    assert.equal(extensionOf(MEDIA_TYPES.png), 'png');
+    assert.equal(extensionOf(MEDIA_TYPES.docx), 'bin');
   });
 });

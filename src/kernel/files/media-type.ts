@@ -75,6 +75,26 @@ export function mediaTypeLabel(mediaType: string): string {
   return LABELS[mediaType] ?? mediaType;
 }
 
+/** The file name extensions of the types people attach (photos, scans), the usual one first. */
+const EXTENSIONS: Record<string, readonly string[]> = {
+  [MEDIA_TYPES.jpeg]: ['jpg', 'jpeg', 'jpe', 'jfif'],
+  [MEDIA_TYPES.png]: ['png'],
+  [MEDIA_TYPES.pdf]: ['pdf'],
+};
+
+/**
+ * What a file's name says it is: one of those types, `null` when the name has no extension
+ * ("扫描件"), or 'other' for an extension of anything else (.docx, .exe, .gif).
+ */
+export function mediaTypeByName(filename: string): string | null | 'other' {
+  const ext = /\.([A-Za-z][A-Za-z0-9]{0,4})$/.exec(filename)?.[1]?.toLowerCase();
+  if (!ext) return null;
+  return Object.entries(EXTENSIONS).find(([, list]) => list.includes(ext))?.[0] ?? 'other';
+}
+
+/** The usual extension of a type ('bin' when it has none of those above). */
+export const extensionOf = (mediaType: string): string => EXTENSIONS[mediaType]?.[0] ?? 'bin';
+
 const startsWith = (head: Buffer, bytes: readonly number[], at = 0) =>
   head.length >= at + bytes.length && bytes.every((b, i) => head[at + i] === b);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));

@@ -6,7 +6,13 @@
  * digests. They are personal data: only the writer and the department answering see them, never the
  * public (a published letter shows none).
  */
-import { formatBytes, MEDIA_TYPES, mediaTypeLabel } from '../../kernel/files/index.ts';
+import {
+  extensionOf,
+  limitsInWords,
+  MEDIA_TYPES,
+  mediaTypeByName,
+  mediaTypeLabel,
+} from '../../kernel/files/index.ts';
 import type { FieldProblem } from '../../kernel/errors.ts';
 
 export interface LetterAttachment {
@@ -27,33 +33,13 @@ export const ATTACHMENTS = {
 /** The form field (and multipart part name) attachments come in. */
 export const ATTACHMENTS_FIELD = 'attachments';
 
-const EXTENSIONS: Record<string, readonly string[]> = {
-  [MEDIA_TYPES.jpeg]: ['jpg', 'jpeg', 'jpe', 'jfif'],
-  [MEDIA_TYPES.png]: ['png'],
-  [MEDIA_TYPES.pdf]: ['pdf'],
-};
-
 /** The limits as people read them, for hints and messages: "JPEG/PNG/PDF", "5 MB", 3. */
-export const limitParams = () => ({
-  max: ATTACHMENTS.max,
-  size: formatBytes(ATTACHMENTS.maxBytes),
-  types: ATTACHMENTS.types.map(mediaTypeLabel).join('/'),
-});
-
-/**
- * What a file's name says it is: one of the allowed types, `null` when the name has no extension
- * ("扫描件"), or 'other' for an extension of anything else (.docx, .exe, .gif).
- */
-export function typeByName(filename: string): string | null | 'other' {
-  const ext = /\.([A-Za-z][A-Za-z0-9]{0,4})$/.exec(filename)?.[1]?.toLowerCase();
-  if (!ext) return null;
-  return Object.entries(EXTENSIONS).find(([, list]) => list.includes(ext))?.[0] ?? 'other';
-}
+export const limitParams = () => limitsInWords(ATTACHMENTS);
 
 /** The name to keep: the writer's, with the type's extension added when it had none. */
 export function nameFor(filename: string, mediaType: string): string {
-  if (typeByName(filename) !== null) return filename;
-  return `${[...filename].slice(0, 250).join('')}.${EXTENSIONS[mediaType]?.[0] ?? 'bin'}`;
+  if (mediaTypeByName(filename) !== null) return filename;
+  return `${[...filename].slice(0, 250).join('')}.${extensionOf(mediaType)}`;
 }
 
 /**
@@ -72,7 +58,7 @@ export function attachmentProblems(files: readonly LetterAttachment[]): FieldPro
     else if (f.size < 1 || f.size > ATTACHMENTS.maxBytes)
       problems.push({ field, code: 'letters.attachments.too_large', params });
     else {
-      const named = typeByName(f.filename);
+      const named = mediaTypeByName(f.filename);
       if (named === 'other') problems.push({ field, code: 'letters.attachments.type', params });
       else if (named !== f.mediaType)
         problems.push({

@@ -12,7 +12,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { DomainError, type FieldProblem } from '../../kernel/errors.ts';
-import { cleanFilename, formatBytes, mediaTypeLabel, type BlobStore } from '../../kernel/files/index.ts';
+import {
+  cleanFilename,
+  formatBytes,
+  mediaTypeByName,
+  mediaTypeLabel,
+  type BlobStore,
+} from '../../kernel/files/index.ts';
 import { auditContextOf } from '../../kernel/http/index.ts';
 import { CSRF_FIELD } from '../../kernel/http/csrf.ts';
 import { usePage } from '../../kernel/pages/index.tsx';
@@ -21,7 +27,6 @@ import {
   ATTACHMENTS_FIELD,
   limitParams,
   nameFor,
-  typeByName,
   type LetterAttachment,
 } from './attachments.ts';
 import type { LetterService } from './letter.service.ts';
@@ -88,7 +93,7 @@ export async function readLetterUpload(
         refuse('letters.attachments.too_many');
         break;
       }
-      const named = typeByName(name);
+      const named = mediaTypeByName(name);
       if (named === 'other') {
         file.resume();
         refuse('letters.attachments.type', { name });

@@ -6,7 +6,13 @@
  * its case gets them when it opens. They are as confidential as the petitioner's identity: only the
  * petitioner and the staff handling the petition download them.
  */
-import { formatBytes, MEDIA_TYPES, mediaTypeLabel } from '../../kernel/files/index.ts';
+import {
+  extensionOf,
+  limitsInWords,
+  MEDIA_TYPES,
+  mediaTypeByName,
+  mediaTypeLabel,
+} from '../../kernel/files/index.ts';
 import type { FieldProblem } from '../../kernel/errors.ts';
 
 export interface PetitionAttachment {
@@ -35,27 +41,15 @@ export const ATTACHMENTS = {
 export const ATTACHMENTS_FIELD = 'attachments';
 
 /** The limits as people read them, for hints and messages: 5, "5 MB", "JPEG/PNG/PDF". */
-export const limitParams = () => ({
-  max: ATTACHMENTS.max,
-  size: formatBytes(ATTACHMENTS.maxBytes),
-  types: ATTACHMENTS.types.map(mediaTypeLabel).join('/'),
-});
-
-const EXTENSIONS: Record<string, readonly string[]> = {
-  [MEDIA_TYPES.jpeg]: ['jpg', 'jpeg', 'jpe', 'jfif'],
-  [MEDIA_TYPES.png]: ['png'],
-  [MEDIA_TYPES.pdf]: ['pdf'],
-};
+export const limitParams = () => limitsInWords(ATTACHMENTS);
 
 /**
  * The name to keep: the petitioner's, with the type's extension added when its own says something else
  * (a PNG sent as 现场.jpg is kept as 现场.jpg.png), so whoever opens it gets what the name promises.
  */
 export function nameFor(filename: string, mediaType: string): string {
-  const ext = /\.([A-Za-z0-9]{1,5})$/.exec(filename)?.[1]?.toLowerCase();
-  const own = EXTENSIONS[mediaType] ?? [];
-  if (ext !== undefined && own.includes(ext)) return filename;
-  return `${[...filename].slice(0, 250).join('')}.${own[0] ?? 'bin'}`;
+  if (mediaTypeByName(filename) === mediaType) return filename;
+  return `${[...filename].slice(0, 250).join('')}.${extensionOf(mediaType)}`;
 }
 
 /**

@@ -1,9 +1,8 @@
 /**
- * Reference data remembered on this node for a short while: service items, divisions — rows that
- * change a few times a year but are read on every application, where each statement saved is a round
- * trip to the database saved (about a third of a millisecond of the server's CPU on a 2-core machine,
- * see bench/README.md). A change reaches every node within `ms`; callers say in a comment why that
- * delay is harmless where they use it.
+ * Reference data remembered on this node for a short while: service items, divisions, the latest
+ * version of a process definition — rows that change a few times a year but are read on every
+ * application, where each statement saved is a round trip to the database saved. A change reaches
+ * every node within `ms`; callers say in a comment why that delay is harmless where they use it.
  *
  * Loads are shared: callers asking for the same key while it loads wait for the same promise, and a
  * load that fails is forgotten at once, so an error is never remembered.

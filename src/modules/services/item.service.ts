@@ -132,7 +132,7 @@ export function createItemService(db: Database, ports: ServicesPorts) {
   }
 
   const recentlyPublished = shortLived(PUBLISHED_FOR_MS, async (key) => {
-    const at = key.indexOf(' ');
+    const at = key.indexOf('\u0000');
     const [tenantId, code] = [key.slice(0, at), key.slice(at + 1)];
     const item = await store.findItem(db.kysely, tenantId, code);
     return item?.status === 'published' ? item : undefined;
@@ -232,7 +232,7 @@ export function createItemService(db: Database, ports: ServicesPorts) {
      * read on every one of them, so remembered for PUBLISHED_FOR_MS.
      */
     publishedItem(tenantId: string, code: string): Promise<Item | undefined> {
-      return recentlyPublished.get(`${tenantId} ${code}`);
+      return recentlyPublished.get(`${tenantId}\u0000${code}`);
     },
 
     /** The workbench list: items of the actor's jurisdiction, any status. */

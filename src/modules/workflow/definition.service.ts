@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendAudit, type AuditContext } from '../../kernel/audit/index.ts';
+import { shortLived } from '../../kernel/cache/index.ts';
 import { isUniqueViolation, type Database, type Executor } from '../../kernel/db/index.ts';
 import { sm3 } from '../../kernel/crypto/index.ts';
 import { conflict, invalidFields, notFound } from '../../kernel/errors.ts';
@@ -86,11 +87,7 @@ export function createDefinitionService(db: Database) {
   // definition changes about never. A save here forgets it at once; on another node a case opened in
   // the next LATEST_FOR_MS still gets the previous version — complete and valid, as every case is
   // pinned to the version it opened on. Within a caller's transaction the table decides.
-  const latestSeen = new Map<string, { at: number; version: number }>();
-  async function latest(tenantId: string, code: string, ex: Executor = db.kysely) {
-    const k = `${tenantId}\u0000${code}`;
-    const seen = ex === db.kysely ? latestSeen.get(k) : undefined;
-    if (seen && Date.now() - seen.at < LATEST_FOR_MS) return version(tenantId, code, seen.version, ex);
+  async function latestVersion(ex: Executor, tenantId: string, code: string): Promise<number> {
     const r = await ex
       .selectFrom('workflow.definition')
       .select('version')
@@ -100,11 +97,18 @@ export function createDefinitionService(db: Database) {
       .limit(1)
       .executeTakeFirst();
     if (!r) throw notFound('workflow.definition.not_found', { code });
-    if (ex === db.kysely) {
-      if (latestSeen.size > 10_000) latestSeen.clear();
-      latestSeen.set(k, { at: Date.now(), version: r.version });
-    }
-    return version(tenantId, code, r.version, ex);
+    return r.version;
+  }
+  const latestSeen = shortLived(LATEST_FOR_MS, (k) => {
+    const at = k.indexOf('\u0000');
+    return latestVersion(db.kysely, k.slice(0, at), k.slice(at + 1));
+  });
+  async function latest(tenantId: string, code: string, ex: Executor = db.kysely) {
+    const v =
+      ex === db.kysely
+        ? await latestSeen.get(`${tenantId}\u0000${code}`)
+        : await latestVersion(ex, tenantId, code);
+    return version(tenantId, code, v, ex);
   }
 
   /** Checks and stores a definition as the next version; `unchanged` when it equals the latest. */
@@ -152,7 +156,7 @@ export function createDefinitionService(db: Database) {
         });
         return { definition: toStored(r), unchanged: false };
       });
-      latestSeen.delete(`${ctx.tenantId}\u0000${body.code}`);
+      latestSeen.forget(`${ctx.tenantId}\u0000${body.code}`);
       return saved;
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('workflow.definition.concurrent_edit', { code: body.code });

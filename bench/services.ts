@@ -756,7 +756,8 @@ async function benchSubmission(): Promise<void> {
       { DATA_DIR: files.dir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
     );
     const startMs = await waitFor200(`${base}/`, server, { since, timeoutMs: 180_000 });
-    log(`yiwang server (pid ${server.pid}, PostgreSQL) answered 200 on / after ${fmtS(startMs)}`);
+    const serverPid = server.pid;
+    log(`yiwang server (pid ${serverPid}, PostgreSQL) answered 200 on / after ${fmtS(startMs)}`);
 
     const itemCode = await findItemCode(base);
     const item = JSON.parse(
@@ -800,24 +801,29 @@ async function benchSubmission(): Promise<void> {
     const sizes = UPLOADS.map((u) => `${u.fileName} ${(u.make().length / 1024).toFixed(1)} KB`).join(', ');
     log(`probe: case ${probeNumber} opened with ${attached} attachments (${sizes})`);
 
-    // The whole sequence, each citizen one application after another.
+    // The whole sequence, each citizen one application after another (not in the one-request part alone).
+    const full = PARTS.has('submission');
     let submitted = 1;
     const whole = async (c: number, into?: Steps) => {
       const citizen = citizens[c]!;
       await steps.submit(citizen, await steps.prepare(citizen, into), into);
       submitted++;
     };
-    if (WARMUP_S > 0) await run(WARMUP_S, CITIZENS, (c) => whole(c));
-    const stepTimes: Steps = { start: [], data: [], upload: [], submit: [] };
-    log(`measuring the whole sequence for ${DURATION_S} s`);
-    const wholeCpu = await cpuMeter(server.pid, pool, temp.name);
-    const wholeWaits = sampleWaits(pool, temp.name);
-    const wholeRate = await run(DURATION_S, CITIZENS, (c) => whole(c, stepTimes));
-    const wholeWaitLine = await wholeWaits.stop();
-    const wholeCpuLine = describeCpu(await wholeCpu.stop(), wholeRate.count);
-    log(`  whole sequence: ${describeRate(wholeRate, 'submissions')}; ${wholeCpuLine}; ${wholeWaitLine}`);
-    const stepLine = `start ${ms(mean(stepTimes.start))} ms, form ${ms(mean(stepTimes.data))} ms, each upload ${ms(mean(stepTimes.upload))} ms, submit ${ms(mean(stepTimes.submit))} ms`;
-    log(`  mean time per step: ${stepLine}`);
+    const wholeRun = async () => {
+      if (WARMUP_S > 0) await run(WARMUP_S, CITIZENS, (c) => whole(c));
+      const stepTimes: Steps = { start: [], data: [], upload: [], submit: [] };
+      log(`measuring the whole sequence for ${DURATION_S} s`);
+      const wholeCpu = await cpuMeter(serverPid, pool, temp.name);
+      const wholeWaits = sampleWaits(pool, temp.name);
+      const rate = await run(DURATION_S, CITIZENS, (c) => whole(c, stepTimes));
+      const waitLine = await wholeWaits.stop();
+      const cpuLine = describeCpu(await wholeCpu.stop(), rate.count);
+      log(`  whole sequence: ${describeRate(rate, 'submissions')}; ${cpuLine}; ${waitLine}`);
+      const stepLine = `start ${ms(mean(stepTimes.start))} ms, form ${ms(mean(stepTimes.data))} ms, each upload ${ms(mean(stepTimes.upload))} ms, submit ${ms(mean(stepTimes.submit))} ms`;
+      log(`  mean time per step: ${stepLine}`);
+      return { rate, waitLine, cpuLine, stepLine };
+    };
+    const wholeResult = full ? await wholeRun() : undefined;
 
     // The application in one request, as an API client sends it: form, three files and submission.
     // Bodies for more than the target rate, made first; past them, each body is made as it is sent.
@@ -827,7 +833,12 @@ async function benchSubmission(): Promise<void> {
     log(
       `measuring the application in one request for ${DURATION_S} s (${fmtInt(bodies.length)} bodies made beforehand)`,
     );
-    const oneCpu = await cpuMeter(server.pid, pool, temp.name);
+    if (WARMUP_S > 0)
+      await run(WARMUP_S, CITIZENS, async (c) => {
+        await steps.inOneRequest(citizens[c]!);
+        submitted++;
+      });
+    const oneCpu = await cpuMeter(serverPid, pool, temp.name);
     const oneWaits = sampleWaits(pool, temp.name);
     const oneRate = await run(DURATION_S, CITIZENS, async (c) => {
       await steps.inOneRequest(citizens[c]!, bodies.pop());
@@ -838,33 +849,38 @@ async function benchSubmission(): Promise<void> {
     log(`  in one request: ${describeRate(oneRate, 'submissions')}; ${oneCpuLine}; ${oneWaitLine}`);
 
     // The submission alone, over drafts prepared beforehand; no warm-up, the server is warm.
-    const wanted = DRAFTS > 0 ? DRAFTS : Math.max(300, Math.ceil(wholeRate.perSec * 5 * DURATION_S));
-    const perCitizen = Math.ceil(wanted / CITIZENS);
-    const drafts: string[][] = citizens.map(() => []);
-    const tPrep = performance.now();
-    const prepRate = await run(3600, CITIZENS, async (c) => {
-      if (drafts[c]!.length >= perCitizen) return false;
-      drafts[c]!.push(await steps.prepare(citizens[c]!));
-    });
-    const ready = drafts.reduce((s, d) => s + d.length, 0);
-    log(
-      `prepared ${fmtInt(ready)} drafts (start, form, three files) in ${fmtS(performance.now() - tPrep)}: ${describeRate(prepRate, 'drafts')}`,
-    );
-    log(`measuring the submission alone for up to ${DURATION_S} s over ${fmtInt(ready)} drafts`);
-    const submitCpu = await cpuMeter(server.pid, pool, temp.name);
-    const submitWaits = sampleWaits(pool, temp.name);
-    const submitRate = await run(DURATION_S, CITIZENS, async (c) => {
-      const id = drafts[c]!.pop();
-      if (id === undefined) return false;
-      await steps.submit(citizens[c]!, id);
-      submitted++;
-    });
-    const submitWaitLine = await submitWaits.stop();
-    const submitCpuLine = describeCpu(await submitCpu.stop(), submitRate.count);
-    log(
-      `  submission alone: ${describeRate(submitRate, 'submissions')}; ${submitCpuLine}; ${submitWaitLine}`,
-    );
-    const left = drafts.reduce((s, d) => s + d.length, 0);
+    const aloneRun = async () => {
+      const wanted =
+        DRAFTS > 0 ? DRAFTS : Math.max(300, Math.ceil(wholeResult!.rate.perSec * 5 * DURATION_S));
+      const perCitizen = Math.ceil(wanted / CITIZENS);
+      const drafts: string[][] = citizens.map(() => []);
+      const tPrep = performance.now();
+      const prepRate = await run(3600, CITIZENS, async (c) => {
+        if (drafts[c]!.length >= perCitizen) return false;
+        drafts[c]!.push(await steps.prepare(citizens[c]!));
+      });
+      const ready = drafts.reduce((s, d) => s + d.length, 0);
+      log(
+        `prepared ${fmtInt(ready)} drafts (start, form, three files) in ${fmtS(performance.now() - tPrep)}: ${describeRate(prepRate, 'drafts')}`,
+      );
+      log(`measuring the submission alone for up to ${DURATION_S} s over ${fmtInt(ready)} drafts`);
+      const submitCpu = await cpuMeter(serverPid, pool, temp.name);
+      const submitWaits = sampleWaits(pool, temp.name);
+      const submitRate = await run(DURATION_S, CITIZENS, async (c) => {
+        const id = drafts[c]!.pop();
+        if (id === undefined) return false;
+        await steps.submit(citizens[c]!, id);
+        submitted++;
+      });
+      const submitWaitLine = await submitWaits.stop();
+      const submitCpuLine = describeCpu(await submitCpu.stop(), submitRate.count);
+      log(
+        `  submission alone: ${describeRate(submitRate, 'submissions')}; ${submitCpuLine}; ${submitWaitLine}`,
+      );
+      const left = drafts.reduce((s, d) => s + d.length, 0);
+      return { submitRate, submitCpuLine, submitWaitLine, prepRate, left };
+    };
+    const alone = full ? await aloneRun() : undefined;
 
     // Every submission counted must be one submitted application and one case, no more.
     const after = await counts(pool);
@@ -898,16 +914,22 @@ async function benchSubmission(): Promise<void> {
       },
     );
     report(`  ${oneCpuLine}; ${oneWaitLine}`);
-    report(
-      `online application, whole interactive sequence as the pages make it (start, form, 3 uploads, submit: six requests; ${setting}): ${describeRate(wholeRate, 'submissions')} = ${pct(wholeRate.perSec, bareRate.perSec)} of the bare INSERTs`,
-    );
-    report(`  mean time per step in that run: ${stepLine}; ${wholeCpuLine}; ${wholeWaitLine}`);
-    report(
-      `online application, submission alone over prepared drafts (${setting}): ${describeRate(submitRate, 'submissions')} = ${pct(submitRate.perSec, bareRate.perSec)} of the bare INSERTs${left === 0 ? ' (ran out of drafts)' : ''}`,
-    );
-    report(
-      `  ${submitCpuLine}; ${submitWaitLine}; drafts prepared for it (start, form, 3 uploads): ${describeRate(prepRate, 'drafts')}`,
-    );
+    if (wholeResult) {
+      const { rate, cpuLine, waitLine, stepLine } = wholeResult;
+      report(
+        `online application, whole interactive sequence as the pages make it (start, form, 3 uploads, submit: six requests; ${setting}): ${describeRate(rate, 'submissions')} = ${pct(rate.perSec, bareRate.perSec)} of the bare INSERTs`,
+      );
+      report(`  mean time per step in that run: ${stepLine}; ${cpuLine}; ${waitLine}`);
+    }
+    if (alone) {
+      const { submitRate, submitCpuLine, submitWaitLine, prepRate, left } = alone;
+      report(
+        `online application, submission alone over prepared drafts (${setting}): ${describeRate(submitRate, 'submissions')} = ${pct(submitRate.perSec, bareRate.perSec)} of the bare INSERTs${left === 0 ? ' (ran out of drafts)' : ''}`,
+      );
+      report(
+        `  ${submitCpuLine}; ${submitWaitLine}; drafts prepared for it (start, form, 3 uploads): ${describeRate(prepRate, 'drafts')}`,
+      );
+    }
     report(
       `bare INSERTs of a submission's ${rowsPerTx} rows (application, ${template.files.length} material files, case, ${template.events.length} events, ${template.tasks.length} task), one transaction each (${CITIZENS} callers, pool ${SERVER_POOL}): ${describeRate(bareRate, 'transactions')}`,
     );
@@ -926,7 +948,7 @@ export async function runServices(): Promise<void> {
   // Everything here shares the cores with whatever else the machine runs: say how busy it was.
   const loadAtStart = os.loadavg()[0]!;
   if (PARTS.has('guide')) await benchGuide();
-  if (PARTS.has('submission')) await benchSubmission();
+  if (PARTS.has('submission') || PARTS.has('one-request')) await benchSubmission();
   report(
     `services: 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end, on ${os.availableParallelism()} cores`,
   );

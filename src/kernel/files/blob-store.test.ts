@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +19,7 @@ import { sm3 } from '../crypto/index.ts';
 import { DomainError } from '../errors.ts';
 import { createLocalBlobStore, formatBytes, type LocalBlobStore } from './blob-store.ts';
 import { DEFAULT_ALLOWED_TYPES, MEDIA_TYPES, SNIFF_BYTES } from './media-type.ts';
-import { SAMPLES } from './sample-files.ts';
+import { buildZip, SAMPLES } from './sample-files.ts';
 
 const limits = { maxBytes: 1024 * 1024, allowed: DEFAULT_ALLOWED_TYPES };
 
@@ -230,6 +241,74 @@ describe('local blob store', () => {
       await assert.rejects(store.has(bad), refusedWith('invalid', 'files.bad_digest'), bad);
       await assert.rejects(store.verify(bad), refusedWith('invalid', 'files.bad_digest'), bad);
     }
+  });
+
+  it('writes a blob too big to hold in memory through its temporary file, with the same checks', async () => {
+    const pdf = Buffer.concat([SAMPLES.pdf(), Buffer.alloc(600 * 1024, 0x20)]);
+    const chunks = Array.from({ length: Math.ceil(pdf.length / 65536) }, (_, i) =>
+      pdf.subarray(i * 65536, (i + 1) * 65536),
+    );
+    const blob = await store.put(Readable.from(chunks), limits);
+    assert.deepEqual(blob, { digest: sm3(pdf), size: pdf.length, mediaType: MEDIA_TYPES.pdf });
+    assert.deepEqual(
+      await readFile(path.join(dir, blob.digest.slice(0, 2), blob.digest.slice(2, 4), blob.digest)),
+      pdf,
+    );
+    // a ZIP's type comes from its entries, read back from the temporary file
+    const docx = buildZip({
+      '[Content_Types].xml': '<Types/>',
+      'word/document.xml': Buffer.alloc(400 * 1024, 0x41),
+    });
+    assert.equal((await store.put(docx, limits)).mediaType, MEDIA_TYPES.docx);
+    await assert.rejects(
+      store.put(Readable.from([docx.subarray(0, 300 * 1024), docx.subarray(300 * 1024)]), {
+        ...limits,
+        allowed: [MEDIA_TYPES.pdf, MEDIA_TYPES.zip],
+      }),
+      refusedWith('unsupported', 'files.type_not_allowed'),
+    );
+    assert.deepEqual(await readdir(path.join(dir, 'tmp')), []);
+  });
+
+  it('stores many blobs arriving at once, each in its place', async () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      Buffer.concat([SAMPLES.pdf(), Buffer.from(`at once ${i}`)]),
+    );
+    const blobs = await Promise.all(many.map((b) => store.put(b, limits)));
+    for (const [i, blob] of blobs.entries()) {
+      assert.equal(blob.digest, sm3(many[i]!));
+      assert.equal(await store.verify(blob.digest), true);
+    }
+  });
+
+  it('makes its folders again when they are removed behind its back', async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 'yiwang-blobs-'));
+    try {
+      const fresh = createLocalBlobStore(own);
+      const small = Buffer.concat([SAMPLES.pdf(), Buffer.from('removed behind its back')]);
+      const big = Buffer.concat([SAMPLES.pdf(), Buffer.alloc(300 * 1024, 0x20)]);
+      await fresh.put(small, limits);
+      await fresh.put(big, limits);
+      for (const entry of await readdir(own)) await rm(path.join(own, entry), { recursive: true });
+      assert.equal(await fresh.verify((await fresh.put(small, limits)).digest), true);
+      assert.equal(await fresh.verify((await fresh.put(big, limits)).digest), true);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a write the filesystem refuses, leaving no temporary file', async () => {
+    const bytes = Buffer.concat([SAMPLES.pdf(), Buffer.from('blocked')]);
+    const digest = sm3(bytes);
+    // a plain file where the blob's folder should be
+    const folder = path.join(dir, digest.slice(0, 2), digest.slice(2, 4));
+    await rm(folder, { recursive: true, force: true });
+    await mkdir(path.dirname(folder), { recursive: true });
+    await writeFile(folder, 'in the way');
+    await assert.rejects(store.put(bytes, limits), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    assert.deepEqual(await readdir(path.join(dir, 'tmp')), []);
+    await rm(folder);
+    assert.equal((await store.put(bytes, limits)).digest, digest);
   });
 
   it('sweeps temporary files left by a killed process, not those of uploads in progress', async () => {

@@ -19,6 +19,7 @@ import {
   SNIFF_BYTES,
   ZIP_FAMILY,
 } from './media-type.ts';
+import { writeBlob } from './blob-writer.ts';
 import { zipEntryNames, type ReadAt } from './zip.ts';
 
 /** What put accepts: at most maxBytes, of one of the allowed media types (as sniffed from the bytes). */
@@ -72,6 +73,11 @@ const fd = {
   close: promisify(fs.close),
   rename: promisify(fs.rename),
 };
+/**
+ * Blobs up to this size are held in memory as they arrive and handed whole to the writer thread; a
+ * bigger one is written to its temporary file as it comes (so an upload never sits in memory whole).
+ */
+const HELD_BYTES = 256 * 1024;
 /** Blobs are personal documents: readable by the server's own user (and its group, for backups) only. */
 const FILE_MODE = 0o440;
 const DIR_MODE = 0o750;
@@ -79,6 +85,7 @@ const DIR_MODE = 0o750;
 export function createLocalBlobStore(dir: string): LocalBlobStore {
   const root = path.resolve(dir);
   const tmpDir = path.join(root, 'tmp');
+  const tmpPath = () => path.join(tmpDir, `${randomUUID()}.part`);
   const pathOf = (digest: string) => {
     // The digest becomes a path: only 64 hex digits may, so nothing can climb out of the store.
     if (!DIGEST.test(digest)) throw new DomainError('invalid', 'files.bad_digest');
@@ -121,27 +128,71 @@ export function createLocalBlobStore(dir: string): LocalBlobStore {
     dir: root,
 
     async put(input, limits) {
-      await ensureDir(tmpDir);
-      const tmp = path.join(tmpDir, `${randomUUID()}.part`);
-      const file = await retryingMissingDir(tmpDir, () => fd.open(tmp, 'wx+', FILE_MODE));
-      let unclosed = true;
+      const inspection = new Inspection(limits);
+      const held: Buffer[] = [];
+      let heldBytes = 0;
+      // A blob too big to hold goes to a temporary file as it arrives.
+      let spill: { tmp: string; file: number } | null = null;
+      let unclosed = false;
       let kept = false;
       try {
-        const { digest, size, mediaType } = await writeChecked(input, file, limits);
+        // Leaving this loop early (an error thrown) destroys the input stream, so a refused upload
+        // stops being read at once.
+        for await (const chunk of Buffer.isBuffer(input)
+          ? [input]
+          : (input as AsyncIterable<Buffer | string>)) {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          inspection.update(bytes);
+          if (spill === null && heldBytes + bytes.length <= HELD_BYTES) {
+            held.push(bytes);
+            heldBytes += bytes.length;
+            continue;
+          }
+          if (spill === null) {
+            await ensureDir(tmpDir);
+            const tmp = tmpPath();
+            spill = { tmp, file: await retryingMissingDir(tmpDir, () => fd.open(tmp, 'wx+', FILE_MODE)) };
+            unclosed = true;
+            for (const h of held.splice(0)) await writeAll(spill.file, h);
+          }
+          await writeAll(spill.file, bytes);
+        }
+
+        if (spill === null) {
+          const whole = held.length === 1 ? held[0]! : Buffer.concat(held);
+          const blob = await inspection.finish(async (position, length) =>
+            whole.subarray(position, position + length),
+          );
+          await writeBlob({
+            tmp: tmpPath(),
+            target: pathOf(blob.digest),
+            chunks: [whole],
+            fileMode: FILE_MODE,
+            dirMode: DIR_MODE,
+          });
+          return blob;
+        }
+
+        const { tmp, file } = spill;
+        const blob = await inspection.finish(async (position, length) => {
+          const buffer = Buffer.alloc(length);
+          const { bytesRead } = await fd.read(file, buffer, 0, length, position);
+          return buffer.subarray(0, bytesRead);
+        });
         await fd.fsync(file);
         unclosed = false;
         await fd.close(file);
-        const target = pathOf(digest);
+        const target = pathOf(blob.digest);
         await ensureDir(path.dirname(target));
         // The same content already stored (dedup) is simply renamed over: rename is atomic, so readers
         // see one copy or the other, and a damaged copy is replaced on the way.
         await retryingMissingDir(path.dirname(target), () => fd.rename(tmp, target));
         kept = true;
         await syncDir(path.dirname(target));
-        return { digest, size, mediaType };
+        return blob;
       } finally {
-        if (unclosed) await fd.close(file).catch(() => {});
-        if (!kept) await unlink(tmp).catch(() => {});
+        if (spill && unclosed) await fd.close(spill.file).catch(() => {});
+        if (spill && !kept) await unlink(spill.tmp).catch(() => {});
       }
     },
 
@@ -184,25 +235,9 @@ export function createLocalBlobStore(dir: string): LocalBlobStore {
   };
 }
 
-/**
- * Copies the input into the open temporary file while an Inspection hashes, counts and sniffs it.
- */
-async function writeChecked(input: Buffer | Readable, file: number, limits: BlobLimits) {
-  const inspection = new Inspection(limits);
-  // Leaving this loop early (an error thrown) destroys the input stream, so a refused upload stops
-  // being read at once.
-  for await (const chunk of Buffer.isBuffer(input) ? [input] : (input as AsyncIterable<Buffer | string>)) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    inspection.update(bytes);
-    for (let written = 0; written < bytes.length;) {
-      written += (await fd.write(file, bytes, written, bytes.length - written)).bytesWritten;
-    }
-  }
-  return inspection.finish(async (position, length) => {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await fd.read(file, buffer, 0, length, position);
-    return buffer.subarray(0, bytesRead);
-  });
+async function writeAll(file: number, bytes: Buffer): Promise<void> {
+  for (let written = 0; written < bytes.length;)
+    written += (await fd.write(file, bytes, written, bytes.length - written)).bytesWritten;
 }
 
 /**

@@ -152,6 +152,7 @@ export function spawnYiwang(
   port: number,
   db: { dataDir: string } | { databaseUrl: string },
   extraEnv: Record<string, string> = {},
+  workers = 1,
 ): Spawned {
   const env = childEnv({
     PORT: String(port),
@@ -166,7 +167,8 @@ export function spawnYiwang(
   const profile = process.env.BENCH_CPU_PROF_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
     : [];
-  return spawnProcess(name, process.execPath, [...profile, 'bin/yiwang.js', 'start'], env);
+  const cluster = workers > 1 ? ['--workers', String(workers)] : [];
+  return spawnProcess(name, process.execPath, [...profile, 'bin/yiwang.js', 'start', ...cluster], env);
 }
 
 /** A port nobody listens on right now (asked of the kernel, then released). */
@@ -378,6 +380,23 @@ export function cpuMsOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU of a process and of its living children (a cluster's workers), in ms. */
+export function cpuMsOfTree(pid: number): number | undefined {
+  const own = cpuMsOf(pid);
+  if (own === undefined) return undefined;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // no /proc children list: the process alone
+  }
+  return children.reduce((sum, c) => sum + (cpuMsOf(c) ?? 0), own);
 }
 
 /** A load run with the server's CPU per request during the measured part. */

@@ -2,6 +2,7 @@
  * The `yiwang` command: start, migrate, seed, divisions import. Long work shows a progress bar on
  * stderr; bad input ends with one line and a non-zero exit.
  */
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -38,6 +39,7 @@ import {
 } from '../modules/org/index.ts';
 import { loadProcessDefinitions } from '../modules/workflow/index.ts';
 import { describeFinding, reportLines, type SiteCheckReport } from '../modules/sitecheck/index.ts';
+import { MAX_WORKERS, runPrimary } from './cluster.ts';
 
 function config(): Config {
   return loadConfig();
@@ -48,20 +50,47 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function start() {
+async function start(opts: { workers: string }) {
   const cfg = config();
   const started = Date.now();
+  const workers = Number(opts.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    fail(`--workers: must be an integer from 1 to ${MAX_WORKERS}`);
+  if (workers > 1 && !cfg.databaseUrl)
+    fail("--workers above 1 needs PostgreSQL (DATABASE_URL): PGlite is one process's embedded database");
+  if (workers > 1 && cluster.isPrimary) {
+    const code = await runPrimary({
+      workers,
+      rateLimitPerMinute: cfg.rateLimitPerMinute,
+      onUp: (address) => process.stdout.write(banner(cfg, address, started, workers)),
+      say: (line) => process.stderr.write(`yiwang: ${line}\n`),
+    });
+    process.exit(code);
+  }
   const yiwang = await buildApp(cfg);
   const address = await yiwang.app.listen({ port: cfg.port, host: cfg.host });
+  // A cluster's primary says it once, for all its workers.
+  if (cluster.isPrimary) process.stdout.write(banner(cfg, address, started, 1));
+  const stop = async () => {
+    await yiwang.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** What `start` prints once the platform is up: where it is and, with the demo, how to sign in. */
+function banner(cfg: Config, address: string, started: number, workers: number): string {
   const url =
     cfg.publicUrl ?? address.replace('://127.0.0.1', '://localhost').replace('://0.0.0.0', '://localhost');
   const db = cfg.databaseUrl
     ? 'PostgreSQL'
     : `PGlite (${path.join(path.relative(process.cwd(), cfg.dataDir).startsWith('..') ? cfg.dataDir : path.relative(process.cwd(), cfg.dataDir), 'pgdata')})`;
-  process.stdout.write(
+  return (
     [
       '',
-      `  Yiwang 一网 ${VERSION} is up in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db}`,
+      `  Yiwang 一网 ${VERSION} is up in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db}` +
+        (workers > 1 ? `, ${workers} worker processes` : ''),
       `  Portal     ${url}/`,
       `  Workbench  ${url}/workbench   (staff; administrative and audit roles sign in with TOTP)`,
       `  API docs   ${url}/api/docs`,
@@ -84,14 +113,8 @@ async function start() {
       '',
     ]
       .filter((l) => l !== '')
-      .join('\n') + '\n\n',
+      .join('\n') + '\n\n'
   );
-  const stop = async () => {
-    await yiwang.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 function progressBar(label: string) {
@@ -124,6 +147,7 @@ const program = new Command('yiwang').version(VERSION).description('Yiwang (一�
 program
   .command('start')
   .description('migrate, seed the demo region into an empty database, and serve')
+  .option('--workers <n>', 'server processes sharing the port, one per core (PostgreSQL only)', '1')
   .action(start);
 
 program

@@ -6,10 +6,14 @@
  * embedded database and cannot be shared.
  *
  * The primary serves nothing. It starts one worker and waits until it listens (that one migrates and
- * seeds an empty database), then the others; it starts a new worker for one that dies, and stops
- * them all on SIGINT or SIGTERM. The per-address request limit (RATE_LIMIT_PER_MINUTE, and the
- * public-post limits derived from it) is counted in each process's memory, so each worker gets its
- * share; the login limit is counted in the database and stays exact.
+ * seeds an empty database), then the others; it starts a new worker for one that dies (again, with a
+ * growing pause, if the new one cannot start either: the database may be briefly away), gives up when
+ * that happens more than five times in a minute, and stops them all on SIGINT or SIGTERM.
+ *
+ * Limits counted in memory (RATE_LIMIT_PER_MINUTE and the public-post limits derived from it) are
+ * each worker's own, as they are each node's behind a load balancer. They are not divided: a client
+ * on one keep-alive connection stays with one worker and would get only its share, and the derived
+ * limits have floors that a division would push below. The login limit is counted in the database.
  */
 import cluster, { type Worker } from 'node:cluster';
 
@@ -23,8 +27,6 @@ const STOP_GRACE_MS = 30_000;
 
 export interface ClusterOptions {
   workers: number;
-  /** the host's RATE_LIMIT_PER_MINUTE, shared out among the workers */
-  rateLimitPerMinute: number;
   /** Called once, when every worker listens, with the address they share. */
   onUp(address: string): void;
   /** One line to stderr. */
@@ -33,9 +35,9 @@ export interface ClusterOptions {
 
 /** Runs the primary until it is stopped; resolves with the exit code. */
 export function runPrimary(o: ClusterOptions): Promise<number> {
-  const env = { RATE_LIMIT_PER_MINUTE: String(Math.max(1, Math.ceil(o.rateLimitPerMinute / o.workers))) };
   const live = new Set<Worker>();
   const restarts: number[] = [];
+  let up = false;
   let stopping = false;
 
   return new Promise<number>((resolve) => {
@@ -61,30 +63,48 @@ export function runPrimary(o: ClusterOptions): Promise<number> {
     process.once('SIGINT', () => stopAll(0));
     process.once('SIGTERM', () => stopAll(0));
 
+    /** Another worker in place of one that exited; after the first, each waits a second longer. */
+    const replace = () => {
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts[0]! < now - 60_000) restarts.shift();
+      if (restarts.length > RESTARTS_PER_MINUTE) {
+        o.say(`workers keep exiting (${restarts.length} in a minute); stopping`);
+        return stopAll(1);
+      }
+      setTimeout(
+        () => {
+          if (!stopping) fork().catch(() => {}); // its failure is handled where it exits
+        },
+        1000 * (restarts.length - 1),
+      );
+    };
+
     const fork = (): Promise<string> =>
       new Promise((listening, failed) => {
-        const w = cluster.fork(env);
+        const w = cluster.fork();
+        const pid = w.process.pid;
         live.add(w);
-        let up = false;
+        let listens = false;
         w.once('listening', (a) => {
-          up = true;
+          listens = true;
           listening(
             a.addressType === 6 ? `http://[${a.address}]:${a.port}` : `http://${a.address}:${a.port}`,
           );
         });
         w.once('exit', (code, signal) => {
           live.delete(w);
-          if (!up) return failed(code || 1);
           if (stopping) return;
-          const now = Date.now();
-          restarts.push(now);
-          while (restarts[0]! < now - 60_000) restarts.shift();
-          if (restarts.length > RESTARTS_PER_MINUTE) {
-            o.say(`workers keep exiting (${restarts.length} in a minute); stopping`);
-            return stopAll(1);
-          }
-          o.say(`worker ${w.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
-          fork().catch((c: number) => stopAll(c));
+          // At start-up a worker that cannot start stops everything: the setting or the database is
+          // wrong, and it has said why on stderr (it shares the primary's).
+          if (!up) return failed(code || 1);
+          const how = signal ?? `code ${code}`;
+          o.say(
+            listens
+              ? `worker ${pid} exited (${how}); starting another`
+              : `worker ${pid} could not start (${how}); trying again`,
+          );
+          replace();
         });
       });
 
@@ -92,9 +112,9 @@ export function runPrimary(o: ClusterOptions): Promise<number> {
     fork()
       .then(async (address) => {
         await Promise.all(Array.from({ length: o.workers - 1 }, fork));
+        up = true;
         if (!stopping) o.onUp(address);
       })
-      // A worker that cannot start has said why on stderr (it shares the primary's).
       .catch((code: number) => stopAll(code));
   });
 }

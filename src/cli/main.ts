@@ -61,7 +61,6 @@ async function start(opts: { workers: string }) {
   if (workers > 1 && cluster.isPrimary) {
     const code = await runPrimary({
       workers,
-      rateLimitPerMinute: cfg.rateLimitPerMinute,
       onUp: (address) => process.stdout.write(banner(cfg, address, started, workers)),
       say: (line) => process.stderr.write(`yiwang: ${line}\n`),
     });
@@ -71,7 +70,11 @@ async function start(opts: { workers: string }) {
   const address = await yiwang.app.listen({ port: cfg.port, host: cfg.host });
   // A cluster's primary says it once, for all its workers.
   if (cluster.isPrimary) process.stdout.write(banner(cfg, address, started, 1));
+  // Once: Ctrl-C reaches a cluster's workers both from the terminal and from their primary.
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await yiwang.close();
     process.exit(0);
   };

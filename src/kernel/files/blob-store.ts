@@ -159,14 +159,15 @@ export function createLocalBlobStore(dir: string): LocalBlobStore {
         }
 
         if (spill === null) {
-          const whole = held.length === 1 ? held[0]! : Buffer.concat(held);
-          const blob = await inspection.finish(async (position, length) =>
-            whole.subarray(position, position + length),
-          );
+          let whole: Buffer | undefined; // only a ZIP's entries are read back
+          const blob = await inspection.finish(async (position, length) => {
+            whole ??= Buffer.concat(held);
+            return whole.subarray(position, position + length);
+          });
           await writeBlob({
             tmp: tmpPath(),
             target: pathOf(blob.digest),
-            chunks: [whole],
+            chunks: held,
             fileMode: FILE_MODE,
             dirMode: DIR_MODE,
           });

@@ -36,9 +36,18 @@ export function writeBlob(job: BlobWrite): Promise<void> {
   const id = nextId++;
   // Referenced only while something waits: an idle writer never keeps a process (a CLI run) alive.
   if (waiting.size === 0) thread.ref();
+  // One buffer of the blob's own, moved to the thread rather than copied: posting a Buffer would copy
+  // all the memory behind it (a socket's read buffer, the allocation pool), not just its bytes.
+  const bytes = new Uint8Array(job.chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of job.chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    thread.postMessage({ id, ...job });
+    const { tmp, target, fileMode, dirMode } = job;
+    thread.postMessage({ id, tmp, target, chunks: [bytes], fileMode, dirMode }, [bytes.buffer]);
   });
 }
 

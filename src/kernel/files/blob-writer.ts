@@ -47,7 +47,7 @@ export function writeBlob(job: BlobWrite): Promise<void> {
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     const { tmp, target, fileMode, dirMode } = job;
-    thread.postMessage({ id, tmp, target, chunks: [bytes], fileMode, dirMode }, [bytes.buffer]);
+    thread.postMessage({ id, tmp, target, bytes, fileMode, dirMode }, [bytes.buffer]);
   });
 }
 

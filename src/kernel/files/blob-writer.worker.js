@@ -14,7 +14,7 @@ import path from 'node:path';
 import { setImmediate } from 'node:timers';
 import { parentPort } from 'node:worker_threads';
 
-/** @typedef {{ id: number, tmp: string, target: string, chunks: Uint8Array[], fileMode: number, dirMode: number }} Job */
+/** @typedef {{ id: number, tmp: string, target: string, bytes: Uint8Array, fileMode: number, dirMode: number }} Job */
 
 const port = parentPort;
 if (!port) throw new Error('blob-writer.worker.js runs as a worker thread');
@@ -49,9 +49,8 @@ function write(job) {
   let renamed = false;
   try {
     try {
-      const total = job.chunks.reduce((sum, c) => sum + c.length, 0);
-      for (let written = 0; written < total;)
-        written += fs.writevSync(fd, written === 0 ? job.chunks : remaining(job.chunks, written));
+      for (let written = 0; written < job.bytes.length;)
+        written += fs.writeSync(fd, job.bytes, written, job.bytes.length - written);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -63,23 +62,6 @@ function write(job) {
   } finally {
     if (!renamed) fs.rmSync(job.tmp, { force: true });
   }
-}
-
-/**
- * The chunks from byte `from` on (after a short write, which a regular file hardly ever gives).
- * @param {Uint8Array[]} chunks
- * @param {number} from
- */
-function remaining(chunks, from) {
-  const out = [];
-  for (const c of chunks) {
-    if (from >= c.length) from -= c.length;
-    else {
-      out.push(c.subarray(from));
-      from = 0;
-    }
-  }
-  return out;
 }
 
 /**
